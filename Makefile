@@ -1,0 +1,32 @@
+# The handbook's two set-up commands: `make serve` (the site on http://127.0.0.1:8000) and `make test`.
+# Both create .venv, install the project with its docs and test extras, and make sure clang is there.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# Material and gen-files print MkDocs-2 notices on every start; they are not about this project.
+export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
+
+.PHONY: serve docs test system clean
+
+serve: system $(STAMP)
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+
+docs: system $(STAMP)
+	$(BIN)/mkdocs build --strict --site-dir site
+
+test: system $(STAMP)
+	$(BIN)/python -m pytest
+
+system:
+	@scripts/ensure_system.sh python3-venv clang
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[docs,test]'
+	@touch $@
+
+clean:
+	rm -rf $(VENV) site .cache

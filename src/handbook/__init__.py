@@ -1,0 +1,1 @@
+"""The handbook's build machinery: one execution environment, the MkDocs hooks and the pytest bridge."""

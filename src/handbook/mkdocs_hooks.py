@@ -1,0 +1,58 @@
+"""MkDocs hooks of the handbook (listed under `hooks:` in mkdocs.yml).
+
+* Applies the build environment (`handbook.env`) before any page imports tinygrad, so `mkdocs build`,
+  `mkdocs serve`, `make docs` and the tests all execute in the same environment.
+* Runs markdown-exec's Python blocks through `handbook.execute`: per-page sessions, seeded randomness,
+  page-and-line error reports.
+* Keeps griffe (mkdocstrings) away from tinygrad's generated runtime bindings, which cost minutes to parse.
+"""
+from __future__ import annotations
+
+import logging
+import pathlib
+
+from handbook import env
+
+env.apply()
+
+from griffe import ModuleFinder  # noqa: E402
+from handbook import execute  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.handbook")
+
+# tinygrad/runtime/autogen/ holds ~33 MB of generated ctypes bindings; nothing the handbook documents
+# lives there, and parsing it takes griffe over two minutes.
+_SKIP = (("tinygrad", "runtime", "autogen"),)
+_submodules = ModuleFinder.submodules
+
+
+def _skip_autogen(self, module):
+  prefix = tuple(module.path.split("."))
+  return [(parts, path) for parts, path in _submodules(self, module)
+          if not any((prefix + tuple(parts))[:len(s)] == s for s in _SKIP)]
+
+
+ModuleFinder.submodules = _skip_autogen
+
+
+def on_config(config, **_):
+  execute.install(pathlib.Path(config["config_file_path"]).parent, log)
+  return config
+
+
+def on_pre_build(config, **_):
+  execute.reset()
+
+
+def on_page_markdown(markdown, page, config, files, **_):
+  execute.enter_page(page.file.src_uri, markdown)
+  return markdown
+
+
+def on_page_content(html, page, config, files, **_):
+  execute.leave_page()
+  return html
+
+
+def on_post_build(config, **_):
+  execute.finish(log)

@@ -1,0 +1,96 @@
+"""pytest plugin: run the handbook's pages under pytest-markdown-docs exactly as the build executes them.
+
+Loaded with `-p handbook.pytest_bridge` (see pyproject.toml). Stock pytest-markdown-docs would run
+every python fence in fresh globals, ignore markdown-exec's `session=`, execute `--8<--` include
+lines as Python, and silently skip fences inside admonitions and content tabs. This plugin:
+
+* collects only the blocks the build executes (`exec="on"`), wherever they are nested;
+* gives blocks of the same page and `session` one namespace, seeded like the build does;
+* runs `--8<-- "file"` includes as the file's own code, under its own name and line numbers;
+* reports a failure as `docs/<page>.md:<line>` with a traceback that starts in the page or snippet.
+
+It uses pytest-markdown-docs' runner registry (`_runners`, private in 0.9.2): the version is pinned.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import pathlib
+import traceback
+
+import pytest
+
+from handbook import env
+
+env.apply()
+
+from markdown_it.token import Token  # noqa: E402
+from pytest_markdown_docs._runners import DefaultRunner, register_runner  # noqa: E402
+
+from handbook import fences  # noqa: E402
+
+_namespaces: dict[tuple[str, str], dict] = {}
+
+
+def project_root(page: pathlib.Path) -> pathlib.Path:
+  for parent in page.resolve().parents:
+    if (parent / "mkdocs.yml").is_file(): return parent
+  return env.ROOT
+
+
+class ExecFenceParser:
+  """Stands in for markdown-it: returns one fence token per block the build executes."""
+
+  def parse(self, src: str, env_=None) -> list[Token]:
+    tokens = []
+    for f in fences.scan(src, pathlib.Path("page.md")):
+      if f.lang not in ("python", "py") or not f.executes or "notest" in f.words: continue
+      tok = Token("fence", "code", 0)
+      tok.info, tok.content, tok.map = "python", f.body + "\n", [f.line - 1, f.line + f.body.count("\n") + 1]
+      tokens.append(tok)
+    return tokens
+
+
+@pytest.hookimpl(tryfirst=True)  # firstresult hook: ours must answer before the plugin's CommonMark parser
+def pytest_markdown_docs_markdown_it():
+  return ExecFenceParser()
+
+
+def fence_at(page: pathlib.Path, line: int) -> fences.Fence:
+  return next(f for f in fences.scan(page.read_text(encoding="utf8"), page) if f.line == line)
+
+
+@register_runner(default=True)
+class HandbookRunner(DefaultRunner):
+  """Executes one page block; state is shared per (page, session) like the build's sessions."""
+
+  def runtest(self, test, args, *, asyncio_runner=None):
+    page = pathlib.Path(test.source_path)
+    fence = fence_at(page, test.start_line)
+    if fence.session:
+      key = (str(page.resolve()), fence.session)
+      if key not in _namespaces:
+        env.seed()
+        _namespaces[key] = dict(args)
+      namespace = _namespaces[key]
+    else:
+      env.seed()
+      namespace = args
+    self.printed = io.StringIO()
+    with contextlib.redirect_stdout(self.printed):
+      for filename, code in fences.segments(fence, project_root(page)):
+        exec(compile(code, filename, "exec", dont_inherit=True), namespace)
+
+  def repr_failure(self, test, excinfo, style=None):
+    page = pathlib.Path(test.source_path)
+    root = project_root(page)
+    rel = lambda p: str(pathlib.Path(p).resolve().relative_to(root)) if pathlib.Path(p).resolve().is_relative_to(root) else p  # noqa: E731
+    frames = traceback.extract_tb(excinfo.tb)
+    user = [i for i, fr in enumerate(frames) if pathlib.Path(fr.filename).resolve().is_relative_to(root) and "/src/handbook/" not in fr.filename]
+    frames = frames[user[0]:] if user else frames
+    for fr in frames: fr.filename = rel(fr.filename)
+    printed = getattr(self, "printed", None)
+    printed = printed.getvalue() if printed else ""
+    return (f"{rel(page)}:{test.start_line}: code block failed\n"
+            f"Traceback (most recent call last):\n{''.join(traceback.format_list(frames))}{excinfo.exconly()}\n"
+            + (f"--- printed before the failure ---\n{printed}" if printed else ""))
