@@ -1,0 +1,44 @@
+"""Codegen: one kernel's AST optimised, linearised, rendered and compiled with to_program."""
+# --8<-- [start:ast]
+from tinygrad import Tensor, Device, Context
+from tinygrad.uop.ops import Ops
+from tinygrad.uop.render import pyrender
+from tinygrad.codegen import to_program
+from tinygrad.engine.realize import run_linear
+
+Tensor.manual_seed(0)
+x = Tensor.rand(4, 4).realize()
+linear = (x * 2 + 1).sum(axis=1).schedule_linear()
+run_linear(linear)
+ast = linear.src[0].src[0]            # the kernel's AST: a SINK
+print(pyrender(ast))
+# --8<-- [end:ast]
+
+# --8<-- [start:program]
+def source(prg) -> str: return next(s.arg for s in prg.src if s.op is Ops.SOURCE)
+
+prg = to_program(ast, Device["CPU"].renderer)
+print("PROGRAM src:", [s.op.name for s in prg.src])
+info = prg.arg
+print(f"ProgramInfo: name={info.name} global_size={info.global_size} local_size={info.local_size} globals={info.globals} outs={info.outs} ins={info.ins}")
+print("applied opts:", prg.src[0].arg.applied_opts)
+print(source(prg))
+# --8<-- [end:program]
+
+# --8<-- [start:noopt]
+with Context(NOOPT=1):
+  plain = to_program(ast, Device["CPU"].renderer)
+print("applied opts:", plain.src[0].arg.applied_opts)
+print(source(plain))
+assert plain.src[0].arg.applied_opts == () and "for (int Ridx0" in source(plain)
+# --8<-- [end:noopt]
+
+# --8<-- [start:renderers]
+cpu = Device["CPU"]
+print("CPU renderers:", [cpu._renderer_name(r) for r in cpu.renderers], "default:", type(cpu.renderer).__name__)
+with Context(DEV="NULL:OPENCL"):      # compile-only: the NULL device renders, compiles nothing, runs nothing
+  opencl = to_program(ast, Device["NULL"].renderer)
+print(type(opencl.arg), opencl.arg.name, "local_size", opencl.arg.local_size)
+print(source(opencl))
+assert "get_local_id" in source(opencl)
+# --8<-- [end:renderers]
