@@ -17,7 +17,9 @@ def defined_at(name: str) -> tuple[str, str, str]:
     for i, line in enumerate(path.read_text(encoding="utf8").split("\n")):
       if (m := pattern.search(line)):
         kind = "getenv" if m[1] == "getenv" else "ContextVar"
-        value = repr(ContextVar._cache[name].value) if kind == "ContextVar" and name in ContextVar._cache else "-"
+        value = "-"
+        if kind == "ContextVar" and name in ContextVar._cache:
+          value = "(unset)" if (v := ContextVar._cache[name].value) in ("", []) else repr(v)
         return kind, value, f"tinygrad/{path.relative_to(PACKAGE).as_posix()}:{i + 1}"
   raise LookupError(f"tinygrad 0.14.0 does not read {name}")
 # --8<-- [end:defined]
