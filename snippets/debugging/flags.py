@@ -19,7 +19,9 @@ def defined_at(name: str) -> tuple[str, str, str]:
         kind = "getenv" if m[1] == "getenv" else "ContextVar"
         value = "-"
         if kind == "ContextVar" and name in ContextVar._cache:
-          value = "(unset)" if (v := ContextVar._cache[name].value) in ("", []) else repr(v)
+          v = ContextVar._cache[name].value
+          if isinstance(v, list): v = ";".join(repr(t) for t in v)  # DEV holds a list of Targets
+          value = "(unset)" if v == "" else repr(v)
         return kind, value, f"tinygrad/{path.relative_to(PACKAGE).as_posix()}:{i + 1}"
   raise LookupError(f"tinygrad 0.14.0 does not read {name}")
 # --8<-- [end:defined]
