@@ -1,0 +1,905 @@
+"""Validate tinygrad's Tensor operations against numpy over a declared table of ops, dtypes and shapes.
+
+`OPS` declares each operation once: its group, the tinygrad call, a numpy reference written to
+tinygrad's documented (torch-like) semantics, the dtypes it accepts and the shape kinds it runs on.
+`run()` expands the table into cases and checks three things:
+
+- value: the output of every case against numpy (dtype, shape, NaN/inf positions, then the
+  finite values within the dtype's stated tolerance);
+- grad: for float ops, the gradient of `sum(out * w)` for a fixed random `w` against central
+  finite differences of the numpy reference computed in float64;
+- raises: invalid calls (bad reshape, mismatched matmul, out-of-range axis, ...) raise the
+  expected exception type.
+
+`run()` is batched: inputs are shared between cases, all outputs of one dtype and shape are
+stacked into one tensor (so several cases compile into one kernel) and every stack is realized in
+one schedule. A stack that fails to build, compile or run is split in halves until the failing
+case is isolated, and a case that mismatches inside a stack is re-run on its own.
+`run_naive()` checks the same cases one realize at a time: the baseline `scripts/bench_ops.py`
+compares against.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from tinygrad import Device, Tensor, dtypes
+from tinygrad.dtype import DType, _to_np_dtype
+
+from tgkit.errors import UsageError
+
+DTYPES: dict[str, DType] = {"float32": dtypes.float32, "float16": dtypes.float16, "float64": dtypes.float64,
+                            "int32": dtypes.int32, "int8": dtypes.int8, "uint8": dtypes.uint8, "bool": dtypes.bool}
+FLOATS = ("float32", "float16", "float64")
+SINTS = ("int32", "int8")
+INTS = ("int32", "int8", "uint8")
+ALL = (*FLOATS, *INTS, "bool")
+CHECKS = ("value", "grad", "raises")
+STATUSES = ("pass", "fail", "error", "unsupported")
+GROUPS = ("unary", "binary", "compare", "reduce", "movement", "matmul", "conv", "activation", "softmax", "where",
+          "gather", "cast", "invalid")
+
+
+@dataclasses.dataclass(frozen=True)
+class Tolerance:
+  atol: float
+  rtol: float
+
+
+# |got - want| <= atol + rtol * |want| on finite values. Integers and bool compare exactly. float16 results are
+# rounded to 11 significant bits (eps 9.8e-4) and tinygrad computes half ops in float32 then rounds, so a
+# few ulps are allowed; float32 allows for tinygrad's own transcendental approximations.
+TOLERANCES: dict[str, Tolerance] = {
+  "float64": Tolerance(1e-10, 1e-8), "float32": Tolerance(1e-5, 1e-4), "float16": Tolerance(4e-3, 4e-3),
+  "int32": Tolerance(0, 0), "int8": Tolerance(0, 0), "uint8": Tolerance(0, 0), "bool": Tolerance(0, 0),
+}
+# gradients are computed in float32 and compared with float64 central differences of the reference
+GRAD_TOLERANCE = Tolerance(1e-3, 1e-2)
+GRAD_DTYPE = "float32"
+
+# shape kinds: the input shapes of a case, per number of inputs
+SHAPE_KINDS = ("scalar", "empty", "1d", "broadcast", "permuted", "odd", "large")
+_SHAPES: dict[str, tuple[tuple[int, ...], ...]] = {
+  "scalar": ((),), "empty": ((0, 3),), "1d": ((7,),), "permuted": ((5, 3),), "odd": ((5, 7),), "large": ((257, 255),),
+  "broadcast": ((3, 1), (1, 4), (3, 4)),
+}
+UNARY_KINDS = ("scalar", "empty", "1d", "permuted", "odd")
+BINARY_KINDS = ("scalar", "empty", "1d", "broadcast", "permuted", "odd")
+REDUCE_KINDS = ("1d", "permuted", "odd")
+MOVE_KINDS = ("1d", "permuted", "odd")
+# the axis a reduction runs over, per shape kind
+REDUCE_AXIS: dict[str, int | None] = {"scalar": None, "empty": 0, "1d": 0, "permuted": 0, "odd": 1, "large": 1}
+NAN_KIND = "1d"   # float inputs of this kind hold nan, +inf and -inf (first, middle and last element of input 0)
+MAX_FUSE = 12     # cases stacked into one output tensor (one kernel for elementwise cases)
+
+
+@dataclasses.dataclass(frozen=True)
+class OpSpec:
+  """One declared operation.
+
+  `fn(*tensors, **kw)` calls tinygrad, `ref(*arrays, **kw)` is the numpy reference on float64 copies of float
+  inputs (integer and bool inputs keep their dtype, so wrap-around matches). `out` maps the input dtype to the
+  expected output dtype. `domains` gives each input's value domain (see `_array`); `slot_dtypes` fixes an
+  input's dtype (e.g. a bool condition), None means the case's dtype.
+  """
+  name: str
+  group: str
+  fn: Callable[..., Any]
+  ref: Callable[..., Any]
+  dtypes: tuple[str, ...] = FLOATS
+  kinds: tuple[str, ...] = UNARY_KINDS
+  domains: tuple[str, ...] = ("any",)
+  slot_dtypes: tuple[str | None, ...] = ()
+  out: Callable[[str], str] | str | None = None
+  grad: bool = True
+  nan: bool = True
+  tol: float = 1.0          # scales the dtype's tolerance
+  min_atol: float = 0.0     # the documented error bound of tinygrad's approximation (erf, asin), a floor on atol
+  fuse: bool = True         # False: never share a kernel with other ops (integer division traps in masked lanes)
+  shapes: dict[str, tuple[tuple[int, ...], ...]] | None = None
+  raises: type | None = None
+  axis: bool = False
+
+  @property
+  def arity(self) -> int: return len(self.domains)
+
+  def out_dtype(self, dt: str) -> str:
+    """The dtype tinygrad documents for this op's output when its inputs are `dt`."""
+    return dt if self.out is None else self.out if isinstance(self.out, str) else self.out(dt)
+
+
+@dataclasses.dataclass
+class Result:
+  """One checked case. `shape` lists the input shapes (`T` marks a permuted, non-contiguous input)."""
+  op: str
+  group: str
+  dtype: str
+  shape: str
+  device: str
+  check: str              # value | grad | raises
+  status: str             # pass | fail | error | unsupported
+  max_error: float | None
+  message: str
+  kind: str = ""          # the shape kind
+  atol: float = 0.0       # the tolerance the check used
+  rtol: float = 0.0
+
+
+# ---------------------------------------------------------------- numpy references
+
+def _erf(x): return np.vectorize(math.erf, otypes=[np.float64])(x) if np.size(x) else np.asarray(x, np.float64)
+def _sigmoid(x): return 1 / (1 + np.exp(-x))
+def _softplus(x): return np.logaddexp(0, x)
+def _relu(x): return np.where(np.isnan(x), x, np.maximum(x, 0))   # torch: relu(nan) = nan
+def _sum_dtype(dt): return {"int8": "int32", "uint8": "uint32", "bool": "int32"}.get(dt, dt)
+def _mean_dtype(dt): return dt if dt in FLOATS else "float32"
+def _float_out(dt): return dt if dt in FLOATS else "float32"
+
+
+def _logsumexp(x, axis):
+  if x.size == 0: return np.log(np.sum(np.exp(x), axis=axis))
+  m = np.max(x, axis=axis, keepdims=True)
+  m = np.where(np.isfinite(m), m, 0)
+  return np.squeeze(m, axis) + np.log(np.sum(np.exp(x - m), axis=axis))
+
+
+def _softmax(x, axis=-1):
+  e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+  return e / e.sum(axis=axis, keepdims=True)
+
+
+def _windows(x, k, stride, padding=0, dilation=1, value=0.0):
+  x = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)), constant_values=value)
+  ek = dilation * (k - 1) + 1
+  return sliding_window_view(x, (ek, ek), axis=(2, 3))[:, :, ::stride, ::stride, ::dilation, ::dilation]
+
+
+def _conv2d(x, w, stride=1, padding=0, dilation=1, groups=1):
+  win, o, cg = _windows(x, w.shape[2], stride, padding, dilation), w.shape[0] // groups, w.shape[1]
+  return np.concatenate([np.einsum("nchwij,ocij->nohw", win[:, g * cg:(g + 1) * cg], w[g * o:(g + 1) * o]) for g in range(groups)], 1)
+
+
+def _np_axis(x, axis): return axis if axis is None or x.ndim else None
+
+
+# ---------------------------------------------------------------- the table
+
+def _u(name, fn, ref, group="unary", **kw) -> OpSpec: return OpSpec(name, group, fn, ref, **kw)
+def _b(name, fn, ref, group="binary", **kw) -> OpSpec: return OpSpec(name, group, fn, ref, **{"kinds": BINARY_KINDS, "domains": ("any", "any"), **kw})
+def _cmp(name, fn, ref) -> OpSpec: return _b(name, fn, ref, group="compare", dtypes=ALL, out="bool", grad=False)
+def _r(name, fn, ref, **kw) -> OpSpec: return OpSpec(name, "reduce", fn, ref, **{"kinds": REDUCE_KINDS, "axis": True, **kw})
+def _m(name, fn, ref, **kw) -> OpSpec: return OpSpec(name, "movement", fn, ref, **{"kinds": MOVE_KINDS, "dtypes": ALL, **kw})
+def _a(name, fn, ref, **kw) -> OpSpec: return OpSpec(name, "activation", fn, ref, **kw)
+def _cast(dst: str) -> OpSpec:
+  src = tuple(d for d in ALL if d != dst)
+  return OpSpec(f"cast_{dst}", "cast", lambda x: x.cast(DTYPES[dst]), lambda x: x, dtypes=src, out=dst, grad=False,
+                domains=(f"cast_{dst}",), nan=dst in FLOATS or dst == "bool")
+def _bad(name, fn, exc) -> OpSpec:
+  return OpSpec(name, "invalid", fn, lambda x: x, dtypes=("float32",), kinds=("odd",), grad=False, raises=exc)
+
+_SHIFT = ("int32", "uint8")
+_OPS_LIST: list[OpSpec] = [
+  # unary
+  _u("neg", lambda x: -x, lambda x: -x, dtypes=(*FLOATS, *SINTS)),
+  _u("abs", lambda x: x.abs(), np.abs, dtypes=(*FLOATS, *SINTS)),
+  _u("square", lambda x: x.square(), np.square, dtypes=(*FLOATS, *SINTS)),
+  _u("sign", lambda x: x.sign(), np.sign, dtypes=(*FLOATS, *SINTS), grad=False),
+  _u("exp", lambda x: x.exp(), np.exp, kinds=(*UNARY_KINDS, "large")),
+  _u("exp2", lambda x: x.exp2(), np.exp2),
+  _u("log", lambda x: x.log(), np.log, domains=("pos",)),
+  _u("log2", lambda x: x.log2(), np.log2, domains=("pos",)),
+  _u("log10", lambda x: x.log10(), np.log10, domains=("pos",)),
+  _u("sqrt", lambda x: x.sqrt(), np.sqrt, domains=("pos",)),
+  _u("rsqrt", lambda x: x.rsqrt(), lambda x: 1 / np.sqrt(x), domains=("pos",)),
+  _u("reciprocal", lambda x: x.reciprocal(), lambda x: 1 / x, domains=("nonzero",)),
+  _u("sin", lambda x: x.sin(), np.sin),
+  _u("cos", lambda x: x.cos(), np.cos),
+  _u("tan", lambda x: x.tan(), np.tan, domains=("unit",), tol=2),
+  _u("asin", lambda x: x.asin(), np.arcsin, domains=("unit",), tol=2, min_atol=5e-8),
+  _u("acos", lambda x: x.acos(), np.arccos, domains=("unit",), tol=2, min_atol=5e-8),
+  _u("atan", lambda x: x.atan(), np.arctan),
+  _u("sinh", lambda x: x.sinh(), np.sinh),
+  _u("cosh", lambda x: x.cosh(), np.cosh),
+  _u("asinh", lambda x: x.asinh(), np.arcsinh),
+  _u("acosh", lambda x: x.acosh(), np.arccosh, domains=("ge1",)),
+  _u("atanh", lambda x: x.atanh(), np.arctanh, domains=("unit",), tol=2),
+  _u("erf", lambda x: x.erf(), _erf, tol=10, min_atol=2e-7),
+  _u("floor", lambda x: x.floor(), np.floor, grad=False),
+  _u("ceil", lambda x: x.ceil(), np.ceil, grad=False),
+  _u("round", lambda x: x.round(), np.round, grad=False),
+  _u("trunc", lambda x: x.trunc(), np.trunc, grad=False),
+  _u("isnan", lambda x: x.isnan(), np.isnan, out="bool", grad=False),
+  _u("isinf", lambda x: x.isinf(), np.isinf, out="bool", grad=False),
+  _u("isfinite", lambda x: x.isfinite(), np.isfinite, out="bool", grad=False),
+  _u("logical_not", lambda x: x.logical_not(), np.logical_not, dtypes=("bool",), grad=False),
+  _u("bitwise_not", lambda x: x.bitwise_not(), np.invert, dtypes=(*INTS, "bool"), grad=False),
+  # binary
+  _b("add", lambda a, b: a + b, np.add, dtypes=ALL, kinds=(*BINARY_KINDS, "large")),
+  _b("sub", lambda a, b: a - b, np.subtract, dtypes=(*FLOATS, *INTS)),
+  _b("mul", lambda a, b: a * b, np.multiply, dtypes=ALL),
+  _b("div", lambda a, b: a / b, np.divide, dtypes=(*FLOATS, *INTS), domains=("any", "nonzero"), out=_float_out),
+  _b("floordiv", lambda a, b: a // b, np.floor_divide, dtypes=INTS, domains=("any", "nonzero"), grad=False, fuse=False),
+  _b("mod", lambda a, b: a % b, np.mod, dtypes=(*INTS, "float32"), domains=("any", "nonzero"), grad=False, fuse=False),
+  _b("pow", lambda a, b: a ** b, np.power, dtypes=(*FLOATS, "int32"), domains=("pos", "exp"), tol=2),
+  _b("maximum", lambda a, b: a.maximum(b), np.maximum, dtypes=(*FLOATS, *INTS)),
+  _b("minimum", lambda a, b: a.minimum(b), np.minimum, dtypes=(*FLOATS, *INTS)),
+  _b("copysign", lambda a, b: a.copysign(b), np.copysign, domains=("any", "any")),
+  _b("logaddexp", lambda a, b: a.logaddexp(b), np.logaddexp),
+  _b("bitwise_and", lambda a, b: a & b, np.bitwise_and, dtypes=(*INTS, "bool"), grad=False),
+  _b("bitwise_or", lambda a, b: a | b, np.bitwise_or, dtypes=(*INTS, "bool"), grad=False),
+  _b("bitwise_xor", lambda a, b: a ^ b, np.bitwise_xor, dtypes=(*INTS, "bool"), grad=False),
+  _b("lshift", lambda a, b: a << b, np.left_shift, dtypes=_SHIFT, domains=("any", "shift"), grad=False),
+  _b("rshift", lambda a, b: a >> b, np.right_shift, dtypes=_SHIFT, domains=("any", "shift"), grad=False),
+  # comparisons
+  _cmp("lt", lambda a, b: a < b, np.less), _cmp("le", lambda a, b: a <= b, np.less_equal),
+  _cmp("gt", lambda a, b: a > b, np.greater), _cmp("ge", lambda a, b: a >= b, np.greater_equal),
+  _cmp("eq", lambda a, b: a == b, np.equal), _cmp("ne", lambda a, b: a != b, np.not_equal),
+  # reductions (axis from REDUCE_AXIS per shape kind)
+  _r("sum", lambda x, axis: x.sum(axis), lambda x, axis: np.sum(x, _np_axis(x, axis)), dtypes=ALL, out=_sum_dtype,
+     kinds=("scalar", "empty", *REDUCE_KINDS, "large")),
+  _r("mean", lambda x, axis: x.mean(axis), lambda x, axis: np.mean(x.astype(np.float64), _np_axis(x, axis)), dtypes=(*FLOATS, *INTS), out=_mean_dtype),
+  _r("max", lambda x, axis: x.max(axis), lambda x, axis: np.max(x, _np_axis(x, axis)), dtypes=ALL),
+  _r("min", lambda x, axis: x.min(axis), lambda x, axis: np.min(x, _np_axis(x, axis)), dtypes=ALL),
+  _r("prod", lambda x, axis: x.prod(axis), lambda x, axis: np.prod(x, _np_axis(x, axis)), dtypes=(*FLOATS, "int32"), domains=("prod",)),
+  _r("std", lambda x, axis: x.std(axis), lambda x, axis: np.std(x, axis, ddof=1), tol=2),
+  _r("var", lambda x, axis: x.var(axis), lambda x, axis: np.var(x, axis, ddof=1), tol=2),
+  _r("argmax", lambda x, axis: x.argmax(axis), lambda x, axis: np.argmax(x, axis), dtypes=(*FLOATS, *INTS, "bool"), out="int32", grad=False),
+  _r("argmin", lambda x, axis: x.argmin(axis), lambda x, axis: np.argmin(x, axis), dtypes=(*FLOATS, *INTS, "bool"), out="int32", grad=False),
+  _r("cumsum", lambda x, axis: x.cumsum(axis), lambda x, axis: np.cumsum(x, axis), dtypes=(*FLOATS, *INTS, "bool"), out=_sum_dtype),
+  _r("cumprod", lambda x, axis: x.cumprod(axis), lambda x, axis: np.cumprod(x, axis), domains=("prod",)),
+  _r("cummax", lambda x, axis: x.cummax(axis)[0], lambda x, axis: np.maximum.accumulate(x, axis), dtypes=(*FLOATS, "int32")),
+  _r("logsumexp", lambda x, axis: x.logsumexp(axis), lambda x, axis: _logsumexp(x, axis), tol=2),
+  _r("any", lambda x, axis: x.any(axis), lambda x, axis: np.any(x, axis), dtypes=("bool", "float32", "int32"), out="bool", grad=False),
+  _r("all", lambda x, axis: x.all(axis), lambda x, axis: np.all(x, axis), dtypes=("bool", "float32", "int32"), out="bool", grad=False),
+  # movement
+  _m("reshape", lambda x: x.reshape(x.shape[-1], -1), lambda x: x.reshape(x.shape[-1], -1)),
+  _m("permute", lambda x: x.permute(*reversed(range(x.ndim))), lambda x: np.transpose(x)),
+  _m("expand", lambda x: x.reshape(1, *x.shape).expand(3, *x.shape), lambda x: np.broadcast_to(x, (3, *x.shape))),
+  _m("pad", lambda x: x.pad(((1, 2),) * x.ndim), lambda x: np.pad(x, ((1, 2),) * x.ndim)),
+  _m("pad_value", lambda x: x.pad(((2, 1),) * x.ndim, value=True if x.dtype == dtypes.bool else 2),
+     lambda x: np.pad(x, ((2, 1),) * x.ndim, constant_values=2)),
+  _m("shrink", lambda x: x.shrink(tuple((1, s - 1) for s in x.shape)), lambda x: x[tuple(slice(1, s - 1) for s in x.shape)]),
+  _m("flip", lambda x: x.flip(0), lambda x: np.flip(x, 0)),
+  _m("slice", lambda x: x[1:4], lambda x: x[1:4]),
+  _m("slice_step", lambda x: x[::-2], lambda x: x[::-2]),
+  _m("index", lambda x: x[-1], lambda x: x[-1]),
+  _m("cat", lambda x: x.cat(x.flip(0), dim=0), lambda x: np.concatenate([x, np.flip(x, 0)], 0)),
+  _m("stack", lambda x: Tensor.stack(x, x.flip(0), dim=1), lambda x: np.stack([x, np.flip(x, 0)], 1)),
+  _m("repeat", lambda x: x.repeat(2, *[1] * (x.ndim - 1)), lambda x: np.tile(x, (2, *[1] * (x.ndim - 1)))),
+  _m("squeeze_unsqueeze", lambda x: x.unsqueeze(0).unsqueeze(-1).squeeze(0), lambda x: x[..., None]),
+  _m("roll", lambda x: x.roll(2, 0), lambda x: np.roll(x, 2, 0)),
+  # matmul
+  OpSpec("matmul", "matmul", lambda a, b: a @ b, np.matmul, dtypes=(*FLOATS, "int32"), domains=("any", "any"), tol=4,
+         kinds=("empty", "1d", "broadcast", "permuted", "odd", "large"),
+         shapes={"empty": ((0, 7), (7, 3)), "1d": ((7,), (7, 3)), "broadcast": ((2, 5, 7), (7, 3)), "permuted": ((7, 5), (3, 7)),
+                 "odd": ((5, 7), (7, 3)), "large": ((64, 64), (64, 64))}),
+  OpSpec("dot", "matmul", lambda a, b: a.dot(b), np.dot, dtypes=("float32", "float64", "int32"), domains=("any", "any"), tol=4, kinds=("1d",)),
+  OpSpec("einsum", "matmul", lambda a, b: Tensor.einsum("ij,kj->ik", a, b), lambda a, b: np.einsum("ij,kj->ik", a, b), dtypes=("float32",),
+         domains=("any", "any"), tol=4, kinds=("odd",), shapes={"odd": ((5, 7), (3, 7))}),
+  # conv and pooling
+  OpSpec("conv2d", "conv", lambda x, w: x.conv2d(w), _conv2d, dtypes=("float32", "float16", "float64"), domains=("any", "any"), tol=4,
+         kinds=("odd",), shapes={"odd": ((1, 2, 7, 7), (3, 2, 3, 3))}),
+  OpSpec("conv2d_stride_pad", "conv", lambda x, w: x.conv2d(w, stride=2, padding=1), lambda x, w: _conv2d(x, w, 2, 1), dtypes=("float32",),
+         domains=("any", "any"), tol=4, kinds=("odd",), shapes={"odd": ((2, 2, 7, 7), (3, 2, 3, 3))}),
+  OpSpec("conv2d_groups_dilation", "conv", lambda x, w: x.conv2d(w, groups=2, dilation=2), lambda x, w: _conv2d(x, w, 1, 0, 2, 2),
+         dtypes=("float32",), domains=("any", "any"), tol=4, kinds=("odd",), shapes={"odd": ((1, 4, 7, 7), (4, 2, 3, 3))}),
+  OpSpec("avg_pool2d", "conv", lambda x: x.avg_pool2d(), lambda x: _windows(x, 2, 2).mean((-1, -2)), dtypes=("float32", "float16"),
+         kinds=("odd",), shapes={"odd": ((1, 2, 7, 7),)}),
+  OpSpec("max_pool2d", "conv", lambda x: x.max_pool2d(), lambda x: _windows(x, 2, 2).max((-1, -2)), dtypes=("float32", "float16"),
+         kinds=("odd",), shapes={"odd": ((1, 2, 7, 7),)}, nan=False),
+  # activations
+  _a("relu", lambda x: x.relu(), _relu, kinds=(*UNARY_KINDS, "large")),
+  _a("relu6", lambda x: x.relu6(), lambda x: np.clip(x, 0, 6)),
+  _a("leaky_relu", lambda x: x.leaky_relu(0.1), lambda x: np.where(x > 0, x, 0.1 * x)),
+  _a("sigmoid", lambda x: x.sigmoid(), _sigmoid),
+  _a("tanh", lambda x: x.tanh(), np.tanh),
+  _a("gelu", lambda x: x.gelu(), lambda x: 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x ** 3))), tol=2),
+  _a("quick_gelu", lambda x: x.quick_gelu(), lambda x: x * _sigmoid(1.702 * x)),
+  _a("silu", lambda x: x.silu(), lambda x: x * _sigmoid(x)),
+  _a("elu", lambda x: x.elu(), lambda x: np.where(x > 0, x, np.expm1(np.minimum(x, 0)))),
+  _a("celu", lambda x: x.celu(0.5), lambda x: np.maximum(x, 0) + np.minimum(0, 0.5 * np.expm1(np.minimum(x, 0) / 0.5))),
+  _a("selu", lambda x: x.selu(), lambda x: 1.0507 * np.where(x >= 0, x, 1.67326 * np.expm1(np.minimum(x, 0)))),
+  _a("softplus", lambda x: x.softplus(), _softplus),
+  _a("mish", lambda x: x.mish(), lambda x: x * np.tanh(_softplus(x)), tol=2),
+  _a("logsigmoid", lambda x: x.logsigmoid(), lambda x: -_softplus(-x)),
+  _a("softsign", lambda x: x.softsign(), lambda x: x / (1 + np.abs(x))),
+  _a("hardswish", lambda x: x.hardswish(), lambda x: x * np.clip(x + 3, 0, 6) / 6),
+  _a("hardsigmoid", lambda x: x.hardsigmoid(), lambda x: np.clip(x / 6 + 0.5, 0, 1)),
+  _a("hardtanh", lambda x: x.hardtanh(), lambda x: np.clip(x, -1, 1)),
+  # softmax
+  OpSpec("softmax", "softmax", lambda x: x.softmax(-1), _softmax, kinds=(*REDUCE_KINDS, "large"), tol=2),
+  OpSpec("log_softmax", "softmax", lambda x: x.log_softmax(-1), lambda x: np.log(_softmax(x)), kinds=REDUCE_KINDS, tol=2),
+  OpSpec("softmax_axis0", "softmax", lambda x: x.softmax(0), lambda x: _softmax(x, 0), kinds=("permuted", "odd"), tol=2),
+  # where and friends
+  OpSpec("where", "where", lambda c, a, b: c.where(a, b), np.where, dtypes=ALL, domains=("any", "any", "any"), slot_dtypes=("bool", None, None),
+         kinds=BINARY_KINDS),
+  OpSpec("masked_fill", "where", lambda x, m: x.masked_fill(m, 3), lambda x, m: np.where(m, 3, x), dtypes=(*FLOATS, *INTS),
+         domains=("any", "any"), slot_dtypes=(None, "bool"), kinds=("1d", "broadcast", "odd")),
+  OpSpec("clip", "where", lambda x: x.clip(-1, 1), lambda x: np.clip(x, -1, 1), dtypes=(*FLOATS, *SINTS), kinds=("1d", "permuted", "odd")),
+  OpSpec("lerp", "where", lambda a, b: a.lerp(b, 0.25), lambda a, b: a + (b - a) * 0.25, domains=("any", "any"), kinds=("1d", "broadcast", "odd")),
+  # gather and indexing with tensors
+  OpSpec("gather", "gather", lambda x, i: x.gather(1, i), lambda x, i: np.take_along_axis(x, i.astype(np.int64), 1),
+         dtypes=("float32", "float16", "int32", "uint8"), domains=("any", "idx7"), slot_dtypes=(None, "int32"), kinds=("odd",),
+         shapes={"odd": ((5, 7), (5, 3))}),
+  OpSpec("index_tensor", "gather", lambda x, i: x[i], lambda x, i: x[i.astype(np.int64)], dtypes=("float32", "int32", "bool"),
+         domains=("any", "idx5"), slot_dtypes=(None, "int32"), kinds=("odd",), shapes={"odd": ((5, 7), (4,))}),
+  OpSpec("one_hot", "gather", lambda i: i.one_hot(5), lambda i: (i[..., None] == np.arange(5)), dtypes=("int32",), out="weakint",
+         domains=("idx5",), kinds=("1d", "odd"), grad=False),
+  # casts: one op per target dtype, run from every other dtype
+  *[_cast(d) for d in ALL],
+  # invalid calls must raise
+  _bad("reshape_bad_size", lambda x: x.reshape(6, 7), ValueError),
+  _bad("matmul_mismatch", lambda x: x @ x, RuntimeError),
+  _bad("sum_axis_out_of_range", lambda x: x.sum(axis=2), IndexError),
+  _bad("permute_not_a_permutation", lambda x: x.permute(0, 0), RuntimeError),
+  _bad("expand_bad_shape", lambda x: x.expand(5, 8), ValueError),
+  _bad("shrink_out_of_bounds", lambda x: x.shrink(((0, 9), None)), ValueError),
+  _bad("index_out_of_range", lambda x: x[5], IndexError),
+  _bad("softmax_axis_out_of_range", lambda x: x.softmax(3), IndexError),
+]
+OPS: dict[str, OpSpec] = {s.name: s for s in _OPS_LIST}
+
+# Known places where tinygrad 0.14.0 disagrees with its documented (torch-like) semantics. Each entry:
+# (op, dtype or "*", shape kind or "*", check) -> what happens. A clean run fails exactly on these.
+KNOWN_DISAGREEMENTS: dict[tuple[str, str, str, str], str] = {}
+
+
+def is_known(r: Result) -> str:
+  """The known disagreement a failing result matches, or "" (pass results never match)."""
+  if r.status not in ("fail", "error"): return ""
+  for (op, dt, kind, check), why in KNOWN_DISAGREEMENTS.items():
+    if op == r.op and dt in ("*", r.dtype) and kind in ("*", r.kind) and check == r.check: return why
+  return ""
+
+
+# ---------------------------------------------------------------- cases and inputs
+
+@dataclasses.dataclass
+class Case:
+  spec: OpSpec
+  dtype: str
+  kind: str
+  check: str
+  shapes: tuple[tuple[int, ...], ...]
+  dts: tuple[str, ...]
+  kw: dict
+
+  @property
+  def permuted(self) -> bool: return self.kind == "permuted"
+
+  def label(self) -> str:
+    return "+".join(str(tuple(reversed(s))) + "T" if self.permuted and len(s) == 2 else str(s) for s in self.shapes)
+
+  def keys(self) -> list[tuple]:
+    """The `_array` arguments of each input (equal keys: the same array, shared between cases)."""
+    nan = self.check == "value" and self.spec.nan and self.kind == NAN_KIND
+    return [(dt, s, dom, nan and slot == 0 and dt in FLOATS, slot) for slot, (dt, s, dom) in enumerate(zip(self.dts, self.shapes, self.spec.domains))]
+
+  def arrays(self) -> list[np.ndarray]:
+    """The numpy inputs, permuted (non-contiguous views) for the "permuted" kind."""
+    arrs = [_array(*k) for k in self.keys()]
+    return [a.T if self.permuted and a.ndim == 2 else a for a in arrs]
+
+
+def _case_shapes(spec: OpSpec, kind: str) -> tuple[tuple[int, ...], ...]:
+  if spec.shapes and kind in spec.shapes: return spec.shapes[kind]
+  base = _SHAPES[kind]
+  return tuple(base[i] for i in range(spec.arity)) if kind == "broadcast" else base * spec.arity
+
+
+_INT_DOMAIN = {"any": (-9, 10), "nonzero": (1, 6), "pos": (1, 6), "exp": (0, 4), "shift": (0, 4), "prod": (-3, 4), "unit": (-1, 2), "ge1": (1, 6)}
+_FLOAT_DOMAIN = {"any": (-2.0, 2.0), "pos": (0.1, 3.0), "unit": (-0.9, 0.9), "ge1": (1.1, 3.0), "exp": (-2.0, 2.0), "nonzero": (-2.0, 2.0),
+                 "prod": (-1.5, 1.5)}
+_CAST_RANGE = {"int32": (-1000, 1000), "int8": (-100, 100), "uint8": (0, 200)}
+
+
+@functools.lru_cache(maxsize=None)
+def _array(dt: str, shape: tuple[int, ...], domain: str, nan: bool, slot: int) -> np.ndarray:
+  """Deterministic input values for one (dtype, shape, domain) slot; equal arguments give the same array."""
+  rng = np.random.default_rng(zlib.crc32(repr((dt, shape, domain, nan, slot)).encode()))
+  n = math.prod(shape)
+  if domain.startswith("idx"): return rng.integers(0, int(domain[3:]), n).astype(np.int32).reshape(shape)
+  if dt == "bool": return (rng.random(n) < 0.5).reshape(shape)
+  npdt = np.dtype(_to_np_dtype(DTYPES[dt]))
+  if domain.startswith("cast_"):
+    tgt = domain[5:]
+    if dt in INTS:
+      info = np.iinfo(npdt)
+      lo, hi = (max(info.min, -300), min(info.max, 300)) if tgt in INTS else (info.min, info.max)
+      return rng.integers(lo, hi, n, endpoint=True).astype(npdt).reshape(shape)
+    lo, hi = _CAST_RANGE.get(tgt, (-1000, 1000))
+    a = rng.uniform(lo, hi, n)
+  elif dt in INTS:
+    lo, hi = _INT_DOMAIN[domain]
+    if dt == "uint8": lo, hi = max(lo, 0) if domain != "prod" else 0, hi + (9 if domain == "any" else 0)
+    a = rng.integers(lo, hi, n)
+    if domain == "nonzero": a[a == 0] = 1
+    return a.astype(npdt).reshape(shape)
+  else:
+    lo, hi = _FLOAT_DOMAIN[domain]
+    a = rng.uniform(lo, hi, n)
+    if domain in ("any", "nonzero"): a = np.sign(a) * (np.abs(a) + (0.5 if domain == "nonzero" else 0.05))
+  a = a.astype(npdt)
+  if nan and n >= 3: a[[0, n // 2, n - 1]] = [np.nan, np.inf, -np.inf]
+  return a.reshape(shape)
+
+
+def _weights(shape: tuple[int, ...]) -> np.ndarray:
+  return np.random.default_rng(zlib.crc32(repr(("w", shape)).encode())).uniform(-1, 1, shape)
+
+
+def select(ops=None, dtypes=None, kinds=None) -> tuple[list[OpSpec], tuple[str, ...], tuple[str, ...]]:
+  """Resolve op, dtype and shape-kind names (None: all), raising UsageError naming the choices."""
+  for name in ops or (): 
+    if name not in OPS and name not in GROUPS: raise UsageError.unknown("op", name, [*OPS, *GROUPS])
+  for name in dtypes or ():
+    if name not in DTYPES: raise UsageError.unknown("dtype", name, DTYPES)
+  for name in kinds or ():
+    if name not in SHAPE_KINDS: raise UsageError.unknown("shape kind", name, SHAPE_KINDS)
+  specs = [s for s in OPS.values() if ops is None or s.name in ops or s.group in ops]
+  return specs, tuple(dtypes or DTYPES), tuple(kinds or SHAPE_KINDS)
+
+
+def build_cases(ops=None, dtypes=None, grads=True, kinds=None) -> list[Case]:
+  """Expand the table into the cases `run` and `run_naive` check (same list for both)."""
+  specs, dts, knds = select(ops, dtypes, kinds)
+  cases = []
+  for spec in specs:
+    for dt in spec.dtypes:
+      if dt not in dts: continue
+      op_kinds = [k for k in spec.kinds if k in knds]
+      for kind in op_kinds:
+        slot_dts = tuple((spec.slot_dtypes[i] if i < len(spec.slot_dtypes) else None) or dt for i in range(spec.arity))
+        kw = {"axis": REDUCE_AXIS[kind]} if spec.axis else {}
+        cases.append(Case(spec, dt, kind, "raises" if spec.raises else "value", _case_shapes(spec, kind), slot_dts, kw))
+      grad_kinds = [k for k in ("odd", "broadcast") if k in op_kinds] or [k for k in op_kinds if k not in ("scalar", "empty", "large")][:1]
+      if grads and spec.grad and not spec.raises and dt == GRAD_DTYPE:
+        for kind in grad_kinds:
+          slot_dts = tuple((spec.slot_dtypes[i] if i < len(spec.slot_dtypes) else None) or dt for i in range(spec.arity))
+          kw = {"axis": REDUCE_AXIS[kind]} if spec.axis else {}
+          cases.append(Case(spec, dt, kind, "grad", _case_shapes(spec, kind), slot_dts, kw))
+  return cases
+
+
+# ---------------------------------------------------------------- checking
+
+def _result(c: Case, device: str, status: str, err: float | None, msg: str, tol: Tolerance | None = None) -> Result:
+  tol = tol or Tolerance(0, 0)
+  return Result(c.spec.name, c.spec.group, c.dtype, c.label(), device, c.check, status, err, msg, c.kind, tol.atol, tol.rtol)
+
+
+def first_line(e: BaseException) -> str:
+  """`ExcType: first line of the message`, short enough for a table cell."""
+  text = (str(e).strip().split("\n") or [""])[0][:160]
+  return f"{type(e).__name__}: {text}" if text else type(e).__name__
+
+
+def compare(got: np.ndarray, want: np.ndarray, tol: Tolerance) -> tuple[bool, float | None, str]:
+  """Compare an output with its reference: shape, NaN positions, inf positions and signs, then finite values.
+
+  Returns:
+    (ok, max_error, message): max_error is the largest absolute difference on positions where both are finite.
+  """
+  if got.shape != want.shape: return False, None, f"shape {got.shape}, expected {want.shape}"
+  if got.size == 0: return True, 0.0, ""
+  with np.errstate(all="ignore"): return _compare(got, want, tol)
+
+
+def _compare(got: np.ndarray, want: np.ndarray, tol: Tolerance) -> tuple[bool, float | None, str]:
+  if want.dtype.kind in "biu" and got.dtype.kind in "biu":
+    diff = np.abs(got.astype(np.int64) - want.astype(np.int64))
+    bad = int((diff != 0).sum())
+    return bad == 0, float(diff.max()), f"{bad} of {got.size} values differ" if bad else ""
+  g, w = got.astype(np.float64), want.astype(np.float64)
+  gn, wn = np.isnan(g), np.isnan(w)
+  if (gn != wn).any():
+    return False, None, f"NaN mismatch: {int((gn & ~wn).sum())} NaN where numpy has none, {int((wn & ~gn).sum())} numpy NaN missing"
+  gi, wi = np.isinf(g), np.isinf(w)
+  if ((gi | wi) & ~(g == w)).any(): return False, None, f"inf mismatch at {int(((gi | wi) & ~(g == w)).sum())} positions"
+  fin = np.isfinite(g) & np.isfinite(w)
+  err = np.abs(g - w)[fin]
+  if err.size == 0: return True, 0.0, ""
+  bad = int((err > tol.atol + tol.rtol * np.abs(w[fin])).sum())
+  return bad == 0, float(err.max()), f"{bad} of {got.size} values outside atol={tol.atol:g} rtol={tol.rtol:g}" if bad else ""
+
+
+def _tol(c: Case) -> Tolerance:
+  base = GRAD_TOLERANCE if c.check == "grad" else TOLERANCES.get(c.spec.out_dtype(c.dtype), Tolerance(0, 0))
+  return Tolerance(max(base.atol * c.spec.tol, c.spec.min_atol if c.check == "value" else 0), base.rtol * c.spec.tol)
+
+
+def reference(c: Case) -> np.ndarray:
+  """The numpy reference output of a value case, in the dtype tinygrad documents for the op."""
+  arrs = [a.astype(np.float64) if dt in FLOATS else a for a, dt in zip(c.arrays(), c.dts)]
+  with np.errstate(all="ignore"):
+    out = np.asarray(c.spec.ref(*arrs, **c.kw))
+    return out.astype(_to_np_dtype(DTYPES.get(c.spec.out_dtype(c.dtype)) or getattr(dtypes, c.spec.out_dtype(c.dtype))))
+
+
+def reference_grad(c: Case) -> list[np.ndarray]:
+  """Central finite differences (float64) of `sum(ref(*inputs) * w)` for each float input of a grad case."""
+  arrs = [a.astype(np.float64) if dt in FLOATS else a for a, dt in zip(c.arrays(), c.dts)]
+  with np.errstate(all="ignore"):
+    w = _weights(np.shape(c.spec.ref(*arrs, **c.kw)))
+    def loss(xs): return float(np.sum(c.spec.ref(*xs, **c.kw) * w))
+    grads = []
+    for i, dt in enumerate(c.dts):
+      if dt not in FLOATS: continue
+      x, g = arrs[i].copy(), np.zeros(arrs[i].shape)
+      flat, gflat = x.reshape(-1), g.reshape(-1)
+      for j in range(flat.size):
+        h, v = 1e-6 * max(1.0, abs(flat[j])), flat[j]
+        flat[j] = v + h; hi = loss(arrs[:i] + [x] + arrs[i + 1:])
+        flat[j] = v - h; lo = loss(arrs[:i] + [x] + arrs[i + 1:])
+        flat[j] = v
+        gflat[j] = (hi - lo) / (2 * h)
+      grads.append(g)
+    return grads
+
+
+def _inputs(c: Case, device: str, cache: dict | None) -> list[Tensor]:
+  """tinygrad inputs of a case; with a cache, equal inputs are shared between cases (one copy each)."""
+  out = []
+  for k in c.keys():
+    if cache is None or (k, device) not in cache:
+      t = Tensor(_array(*k), device=device)
+      if cache is not None: cache[(k, device)] = t
+    else: t = cache[(k, device)]
+    out.append(t.permute(1, 0) if c.permuted and t.ndim == 2 else t)
+  return out
+
+
+def _expected_dtype(c: Case) -> DType:
+  name = c.spec.out_dtype(c.dtype)
+  return DTYPES.get(name) or getattr(dtypes, name)
+
+
+def _build_value(c: Case, device: str, cache: dict | None) -> Tensor:
+  out = c.spec.fn(*_inputs(c, device, cache), **c.kw)
+  if out.dtype != _expected_dtype(c): raise _DtypeMismatch(f"dtype {out.dtype.name}, expected {_expected_dtype(c).name}")
+  return out
+
+
+class _DtypeMismatch(Exception): pass
+
+
+def _build_grad(c: Case, device: str) -> tuple[Tensor, list[Tensor]]:
+  """(loss, float inputs) for a grad case, on fresh input tensors so no other case contributes."""
+  xs = _inputs(c, device, None)
+  out = c.spec.fn(*xs, **c.kw)
+  loss = (out * Tensor(_weights(out.shape).astype(np.float32), device=device)).sum()
+  return loss, [x for x, dt in zip(xs, c.dts) if dt in FLOATS]
+
+
+def _check_raises(c: Case, device: str) -> Result:
+  try:
+    c.spec.fn(*_inputs(c, device, None)).realize()
+  except c.spec.raises as e:
+    return _result(c, device, "pass", None, f"raised {first_line(e)}")
+  except Exception as e:  # noqa: BLE001 - the wrong error type is the finding
+    return _result(c, device, "fail", None, f"raised {first_line(e)}, expected {c.spec.raises.__name__}")
+  return _result(c, device, "fail", None, f"did not raise, expected {c.spec.raises.__name__}")
+
+
+def _judge_value(c: Case, device: str, got: np.ndarray) -> Result:
+  tol = _tol(c)
+  ok, err, msg = compare(got, reference(c), tol)
+  return _result(c, device, "pass" if ok else "fail", err, msg, tol)
+
+
+def _judge_grad(c: Case, device: str, got: list[np.ndarray]) -> Result:
+  tol, worst, msgs = _tol(c), 0.0, []
+  for i, (g, want) in enumerate(zip(got, reference_grad(c))):
+    ok, err, msg = compare(g, want, tol)
+    worst = max(worst, err or 0.0) if err is not None else worst
+    if not ok: msgs.append(f"input {i}: {msg}")
+  return _result(c, device, "fail" if msgs else "pass", worst, "; ".join(msgs), tol)
+
+
+@functools.lru_cache(maxsize=None)
+def dtype_support(device: str, dtype: str) -> str:
+  """"" when `device` computes `dtype` here, else why not (the first line of the error)."""
+  a = np.array([1, 0, 1, 1]).astype(_to_np_dtype(DTYPES[dtype]))
+  try:
+    t = Tensor(a, device=device)
+    got = (t * t).numpy()
+    if not np.array_equal(got, a * a): return f"computes {got.tolist()} for {(a * a).tolist()}"
+    return ""
+  except Exception as e:  # noqa: BLE001
+    return first_line(e)
+
+
+def _device(device: str | None) -> str:
+  if device is None:
+    from tgkit.devices import default_device
+    return default_device()
+  name = device.upper()
+  try: Device[name]
+  except Exception as e:  # noqa: BLE001
+    raise UsageError(f"device {device!r} does not open here: {first_line(e)}") from e
+  return name
+
+
+def _partition(cases: list[Case], device: str, progress) -> tuple[list[Result], list[Case]]:
+  """Settle the cases that need no kernel (raises checks, unsupported dtypes); return the rest."""
+  done, rest = [], []
+  for c in cases:
+    why = next((w for w in (dtype_support(device, d) for d in {*c.dts, c.spec.out_dtype(c.dtype)} if d in DTYPES) if w), "")
+    if why: done.append(_result(c, device, "unsupported", None, why))
+    elif c.check == "raises": done.append(_check_raises(c, device))
+    else: rest.append(c)
+  if progress and done: progress(len(done), None)
+  return done, rest
+
+
+# ---------------------------------------------------------------- one case at a time
+
+def _run_one(c: Case, device: str) -> Result:
+  try:
+    if c.check == "grad":
+      loss, xs = _build_grad(c, device)
+      gs = loss.gradient(*xs)
+      Tensor.realize(*gs)
+      return _judge_grad(c, device, [g.numpy() for g in gs])
+    return _judge_value(c, device, _build_value(c, device, None).numpy())
+  except _DtypeMismatch as e:
+    return _result(c, device, "fail", None, str(e), _tol(c))
+  except Exception as e:  # noqa: BLE001 - a crash of the op is a result
+    return _result(c, device, "error", None, first_line(e), _tol(c))
+
+
+def run_naive(ops=None, dtypes=None, device=None, grads=True, progress=None, kinds=None) -> list[Result]:
+  """Check every case with its own realize (the slow baseline `run` is measured against).
+
+  Args: as for `run`.
+  Returns:
+    One Result per case, in table order.
+  """
+  cases, dev = build_cases(ops, dtypes, grads, kinds), _device(device)
+  done, rest = _partition(cases, dev, progress)
+  for c in rest:
+    done.append(_run_one(c, dev))
+    if progress: progress(1, None)
+  return _in_order(cases, done)
+
+
+# ---------------------------------------------------------------- batched
+
+def _in_order(cases: list[Case], results: list[Result]) -> list[Result]:
+  pos = {(c.spec.name, c.dtype, c.kind, c.check): i for i, c in enumerate(cases)}
+  return sorted(results, key=lambda r: pos[(r.op, r.dtype, r.kind, r.check)])
+
+
+def _stack(ts: list[Tensor]) -> Tensor:
+  return ts[0].unsqueeze(0) if len(ts) == 1 else Tensor.stack(*ts)
+
+
+ELEMENTWISE_GROUPS = ("unary", "binary", "compare", "activation", "cast", "where")
+FLAT_KINDS = ("scalar", "1d", "permuted", "odd", "large")   # broadcast and empty cases are stacked instead
+OPS_PER_KERNEL = 8      # elementwise ops sharing one kernel
+
+
+def _values_elementwise(cases: list[Case], device: str, cache: dict) -> tuple[list[Result], list[Case]]:
+  """Elementwise ops: the inputs of all shape kinds of one (op, dtype) are flattened and concatenated, so the op
+  is applied once and one kernel checks every kind; a few ops share a kernel. Each case's output shape and dtype
+  are still checked on its own (lazy) tensor. Returns the results and the cases left for `_values_fused`."""
+  results, rest, units = [], [], []
+  by_op: dict[tuple, list[Case]] = {}
+  for c in cases:
+    if c.spec.group in ELEMENTWISE_GROUPS and c.kind in FLAT_KINDS: by_op.setdefault((c.spec.name, c.dtype), []).append(c)
+    else: rest.append(c)
+  for cs in by_op.values():
+    ok = []
+    for c in cs:
+      try:
+        out = _build_value(c, device, cache)
+        if out.shape != reference(c).shape: results.append(_result(c, device, "fail", None, f"shape {out.shape}, expected {reference(c).shape}", _tol(c)))
+        else: ok.append(c)
+      except _DtypeMismatch as e: results.append(_result(c, device, "fail", None, str(e), _tol(c)))
+      except Exception as e:  # noqa: BLE001
+        results.append(_result(c, device, "error", None, first_line(e), _tol(c)))
+    if ok: units.append(ok)
+  groups: dict[tuple, list] = {}
+  for u in units: groups.setdefault((u[0].spec.out_dtype(u[0].dtype), u[0].spec.fuse or u[0].spec.name), []).append(u)
+  chunks = [g[i:i + n] for g in groups.values() for n in [OPS_PER_KERNEL if g[0][0].spec.fuse else 1] for i in range(0, len(g), n)]
+  return results + _realize_flat(chunks, device, cache), rest
+
+
+def _flat_unit(cs: list[Case], device: str, cache: dict) -> Tensor:
+  ins = [_inputs(c, device, cache) for c in cs]
+  cat = [Tensor.cat(*[x[i].flatten() for x in ins]) if len(ins) > 1 else ins[0][i].flatten() for i in range(cs[0].spec.arity)]
+  return cs[0].spec.fn(*cat)
+
+
+def _realize_flat(chunks: list[list[list[Case]]], device: str, cache: dict) -> list[Result]:
+  if not chunks: return []
+  try:
+    outs = [Tensor.cat(*[_flat_unit(u, device, cache) for u in ch]) if len(ch) > 1 else _flat_unit(ch[0], device, cache) for ch in chunks]
+    Tensor.realize(*outs)
+    arrays = [o.numpy() for o in outs]
+  except Exception:  # noqa: BLE001 - split: each chunk alone, then each op, then each case
+    if len(chunks) > 1: return [r for ch in chunks for r in _realize_flat([ch], device, cache)]
+    if len(chunks[0]) > 1: return [r for u in chunks[0] for r in _realize_flat([[u]], device, cache)]
+    return [_run_one(c, device) for c in chunks[0][0]]
+  results = []
+  for ch, arr in zip(chunks, arrays):
+    off = 0
+    for u in ch:
+      for c in u:
+        want = reference(c)
+        got = arr[off:off + want.size].reshape(want.shape)
+        off += want.size
+        tol = _tol(c)
+        ok, err, msg = compare(got, want, tol)
+        results.append(_result(c, device, "pass" if ok else "fail", err, msg, tol))
+  return results
+
+
+def _values_fused(cases: list[Case], device: str, cache: dict) -> list[Result]:
+  """Build every case's output, stack outputs of equal dtype and shape, realize all stacks in one schedule."""
+  results, built = [], []
+  for c in cases:
+    try: built.append((c, _build_value(c, device, cache)))
+    except _DtypeMismatch as e: results.append(_result(c, device, "fail", None, str(e), _tol(c)))
+    except Exception as e:  # noqa: BLE001
+      results.append(_result(c, device, "error", None, first_line(e), _tol(c)))
+  groups: dict[tuple, list] = {}
+  for c, t in built: groups.setdefault((t.dtype, t.shape, c.spec.fuse or id(c)), []).append(c)
+  chunks = [g[i:i + MAX_FUSE] for g in groups.values() for i in range(0, len(g), MAX_FUSE)]
+  return results + _realize_chunks(chunks, device, cache, {id(c): t for c, t in built})
+
+
+def _realize_chunks(chunks: list[list[Case]], device: str, cache: dict, outs: dict | None) -> list[Result]:
+  """Realize the stacked chunks in one schedule; if that fails, each chunk alone, bisecting a failing chunk."""
+  if not chunks: return []
+  try:
+    stacks = [_stack([outs[id(c)] if outs else _build_value(c, device, cache) for c in ch]) for ch in chunks]
+    Tensor.realize(*[s for s in stacks if s.numel() > 0])
+    arrays = [s.numpy() for s in stacks]
+  except Exception:  # noqa: BLE001 - split: find the case(s) that break the batch
+    if len(chunks) > 1: return [r for ch in chunks for r in _realize_chunks([ch], device, cache, None)]
+    ch = chunks[0]
+    if len(ch) == 1: return [_run_one(ch[0], device)]
+    return _realize_chunks([ch[:len(ch) // 2]], device, cache, None) + _realize_chunks([ch[len(ch) // 2:]], device, cache, None)
+  results = []
+  for ch, arr in zip(chunks, arrays):
+    for i, c in enumerate(ch):
+      r = _judge_value(c, device, arr[i])
+      if r.status != "pass" and len(ch) > 1:   # confirm on its own
+        alone = _run_one(c, device)
+        r = alone if alone.status != "pass" else dataclasses.replace(r, message=r.message + f" (only when fused with {len(ch) - 1} other cases)")
+      results.append(r)
+  return results
+
+
+def _grads_fused(cases: list[Case], device: str) -> list[Result]:
+  """One backward pass for all grad cases (the losses are summed; each case has its own inputs)."""
+  results, built = [], []
+  for c in cases:
+    try: built.append((c, *_build_grad(c, device)))
+    except Exception as e:  # noqa: BLE001
+      results.append(_result(c, device, "error", None, first_line(e), _tol(c)))
+  if not built: return results
+  try:
+    total = built[0][1]
+    for _, loss, _ in built[1:]: total = total + loss
+    grads = total.gradient(*[x for _, _, xs in built for x in xs])
+    groups: dict[tuple, list] = {}
+    for i, g in enumerate(grads): groups.setdefault(g.shape, []).append(i)
+    chunks = [idx[i:i + MAX_FUSE] for idx in groups.values() for i in range(0, len(idx), MAX_FUSE)]
+    stacks = [_stack([grads[i] for i in ch]) for ch in chunks]
+    Tensor.realize(*[s for s in stacks if s.numel() > 0])
+    got: dict[int, np.ndarray] = {}
+    for ch, s in zip(chunks, stacks):
+      arr = s.numpy()
+      for k, i in enumerate(ch): got[i] = arr[k]
+  except Exception:  # noqa: BLE001
+    if len(built) == 1: return results + [_run_one(built[0][0], device)]
+    half = len(built) // 2
+    return results + _grads_fused([c for c, _, _ in built[:half]], device) + _grads_fused([c for c, _, _ in built[half:]], device)
+  pos = 0
+  for c, _, xs in built:
+    r = _judge_grad(c, device, [got[pos + k] for k in range(len(xs))])
+    pos += len(xs)
+    if r.status != "pass" and len(built) > 1:
+      alone = _run_one(c, device)
+      r = alone if alone.status != "pass" else dataclasses.replace(r, message=r.message + " (only when fused)")
+    results.append(r)
+  return results
+
+
+QUICK_KINDS = ("1d", "broadcast", "odd")
+
+
+def quick_kinds() -> tuple[str, ...]:
+  """The shape kinds of the quick subset: 1-D (with NaN/inf), broadcast and odd 2-D shapes."""
+  return QUICK_KINDS
+
+
+def run(ops=None, dtypes=None, device=None, grads=True, progress=None, kinds=None, quick=False) -> list[Result]:
+  """Check the op table on a device, batched.
+
+  Args:
+    ops: op names or group names to run (None: all of `OPS`).
+    dtypes: dtype names from `DTYPES` (None: all).
+    device: a tinygrad device such as "CPU" or "PYTHON" (None: the default device).
+    grads: also check gradients of float ops (in float32).
+    progress: called as `progress(n_done_now, None)` while cases finish.
+    kinds: shape kinds from `SHAPE_KINDS` (None: all).
+    quick: a fast subset: the "odd", "broadcast" and "1d" shape kinds only.
+
+  Returns:
+    One Result per case, in table order.
+
+  Raises:
+    UsageError: an unknown op, group, dtype or shape kind, or a device that does not open.
+  """
+  if quick: kinds = tuple(k for k in QUICK_KINDS if kinds is None or k in kinds)
+  dev = _device(device)
+  if kinds is None and dev == "PYTHON": kinds = tuple(k for k in SHAPE_KINDS if k != "large")
+  cases = build_cases(ops, dtypes, grads, kinds)
+  done, rest = _partition(cases, dev, progress)
+  cache: dict = {}
+  values = [c for c in rest if c.check == "value"]
+  gcases = [c for c in rest if c.check == "grad"]
+  for c in values: _inputs(c, dev, cache)
+  if cache: Tensor.realize(*cache.values())
+  flat, values = _values_elementwise(values, dev, cache)
+  done += flat + _values_fused(values, dev, cache)
+  if progress: progress(len(values), None)
+  if gcases:
+    done += _grads_fused(gcases, dev)
+    if progress: progress(len(gcases), None)
+  return _in_order(cases, done)
+
+
+# ---------------------------------------------------------------- summaries and renderers
+
+def summarize(results: list[Result]) -> dict:
+  """Counts per status, per check and per group, the op-table size, and the failures (known or new).
+
+  Returns:
+    A JSON-serialisable dict: total, ops, by_status, by_check, by_group ({group: {status: n}}), failures
+    (list of result dicts with a `known` reason, "" when new) and new_failures (count).
+  """
+  by_status = {s: sum(r.status == s for r in results) for s in STATUSES}
+  by_check = {k: sum(r.check == k for r in results) for k in CHECKS}
+  by_group: dict[str, dict[str, int]] = {}
+  for r in results:
+    g = by_group.setdefault(r.group, {s: 0 for s in STATUSES})
+    g[r.status] += 1
+  failures = [{**dataclasses.asdict(r), "known": is_known(r)} for r in results if r.status in ("fail", "error")]
+  return {"total": len(results), "ops": len({r.op for r in results}), "by_status": by_status, "by_check": by_check,
+          "by_group": by_group, "failures": failures, "new_failures": sum(not f["known"] for f in failures)}
+
+
+def _fmt_err(e: float | None) -> str: return "" if e is None else f"{e:.3g}"
+
+
+def render_markdown(results: list[Result]) -> str:
+  """A Markdown report: a summary line, a table per group, then every result that did not pass."""
+  s = summarize(results)
+  st = s["by_status"]
+  lines = [f"**{st['pass']}/{s['total']} cases pass** ({s['ops']} ops; {st['fail']} fail, {st['error']} error, "
+           f"{st['unsupported']} unsupported; {s['new_failures']} not in the known list)", "",
+           "| group | pass | fail | error | unsupported |", "|---|---:|---:|---:|---:|"]
+  for g, c in s["by_group"].items(): lines.append(f"| {g} | {c['pass']} | {c['fail']} | {c['error']} | {c['unsupported']} |")
+  bad = [r for r in results if r.status != "pass"]
+  if bad:
+    lines += ["", "| op | dtype | shape | check | status | max error | tolerance | message |", "|---|---|---|---|---|---:|---|---|"]
+    for r in bad:
+      known = is_known(r)
+      msg = (r.message + (f" (known: {known})" if known else "")).replace("|", "\\|")
+      lines.append(f"| {r.op} | {r.dtype} | {r.shape} | {r.check} | {r.status} | {_fmt_err(r.max_error)} | "
+                   f"atol={r.atol:g} rtol={r.rtol:g} | {msg} |")
+  lines += ["", "Tolerances (|got - want| <= atol + rtol * |want|; an op may scale them): " +
+            ", ".join(f"{k} atol={t.atol:g} rtol={t.rtol:g}" for k, t in TOLERANCES.items()) +
+            f"; gradients atol={GRAD_TOLERANCE.atol:g} rtol={GRAD_TOLERANCE.rtol:g}."]
+  return "\n".join(lines) + "\n"
