@@ -5,11 +5,17 @@ records, and `Device.DEFAULT`'s "no usable devices" is turned into the real reas
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import shutil
+from typing import TYPE_CHECKING
 
 from tinygrad import Context, Device, Tensor
 from tinygrad.device import ALL_DEVICES
+
+from tgkit.errors import UsageError
+
+if TYPE_CHECKING: from tinygrad.helpers import Target
 
 CLANG_HINT = "tinygrad's CPU device needs clang on PATH (Debian/Ubuntu: apt-get install clang; macOS: xcode-select --install)"
 
@@ -77,3 +83,204 @@ def default_device() -> str:
   except RuntimeError as e:
     if clang_missing(): raise RuntimeError(f"no usable tinygrad device: {CLANG_HINT}") from e
     raise
+
+
+# ---------------------------------------------------------------- renderer capabilities and compile-only targets
+
+# the host targets (they run kernels here when their device opens) and the compile-only targets to try: the NULL
+# device never runs a kernel, and with a GPU renderer it still lowers, renders (and where a compiler is present,
+# compiles) kernels for that GPU
+HOST_TARGETS = ("CPU", "CPU:LLVM", "CPU:X86", "PYTHON")
+COMPILE_ONLY_CANDIDATES = ("NULL", "NULL:OPENCL", "NULL:WGSL", "NULL:PTX:sm_80", "NULL:AMDLLVM:gfx1100", "NULL:CUDA:sm_80",
+                           "NULL:METAL", "NULL:HIP:gfx1100")
+# the device a GPU renderer normally belongs to: used to build the renderer alone when the NULL device cannot
+NATIVE_DEVICE = {"PTX": "CUDA", "CUDA": "CUDA", "NVCC": "CUDA", "AMDLLVM": "AMD", "HIP": "AMD", "HIPCC": "AMD", "OPENCL": "CL",
+                 "QCOMCL": "QCOM", "WGSL": "WEBGPU", "METAL": "METAL", "NAK": "NV", "IR3": "QCOM"}
+DTYPE_ORDER = ("bool", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64", "float16", "bfloat16", "float32",
+               "float64", "fp8e4m3", "fp8e5m2", "fp8e4m3fnuz", "fp8e5m2fnuz")
+MODES = ("run", "compile", "render")
+
+
+@dataclasses.dataclass
+class Capabilities:
+  """What a renderer can do, and whether its kernels run here.
+
+  mode: "run" (kernels compile and run here), "compile" (compile-only: the NULL device lowers, renders and
+  compiles kernels but never runs them), "render" (compile-only without a compiler here: source text only).
+  """
+  target: str
+  renderer: str
+  compile_only: bool
+  available: bool
+  mode: str
+  reason: str                 # why it is not available, or why it only renders
+  native_dtypes: list[str]
+  emulated_dtypes: list[str]  # tinygrad lowers these to native ones (codegen/decomp)
+  tensor_cores: list[str]     # e.g. WMMA_8_16_16_half_float (M_N_K_in_out)
+  has_local: bool
+  has_shared: bool
+  has_threads: bool
+  supports_float4: bool
+  global_max: list[int] | None
+  local_max: list[int] | None
+  shared_max: int
+
+  @property
+  def tensor_core_count(self) -> int: return len(self.tensor_cores)
+
+
+def _dtype_names(ds) -> list[str]:
+  from tinygrad import dtypes
+  have = set(ds)
+  return [n for n in DTYPE_ORDER if getattr(dtypes, n) in have]
+
+
+def _canonical(target: str) -> tuple[Target, str]:
+  from tinygrad.helpers import Target
+  try: t = Target.parse(target.strip())
+  except RuntimeError as e: raise UsageError(f"bad target {target!r}: {e}") from e
+  valid = known_devices()
+  if t.device not in valid: raise UsageError.unknown("device", t.device, valid)
+  return t, ":".join(x for x in (t.device, t.renderer, t.arch) if x)
+
+
+def known_devices() -> list[str]:
+  """Device names tgkit accepts: tinygrad's auto-selected devices plus PYTHON and NULL."""
+  return [*ALL_DEVICES, "PYTHON", "NULL"]
+
+
+class _RenderOnly:
+  """Stands in for a renderer's compiler where none is installed: the 'binary' is the source text."""
+  cachekey = None
+  def compile(self, src: str) -> bytes: return src.encode()
+  def compile_cached(self, src: str) -> bytes: return src.encode()
+  def disassemble(self, lib: bytes) -> None: pass
+
+
+_RESOLVED: dict[str, tuple] = {}
+
+
+def _probe_ast():
+  """A small kernel AST (a float4-vectorisable reduce) scheduled on the NULL device, for probing compilers."""
+  from tinygrad.uop.ops import Ops
+  lin = (Tensor.empty(8, 8, device="NULL") * 2).sum(1).schedule_linear()
+  return next(c.src[0] for c in lin.src if c.src[0].op is Ops.SINK)
+
+
+def _resolve(target: str) -> tuple:
+  """(canonical target, renderer or None, mode, reason), cached per target."""
+  t, name = _canonical(target)
+  if name in _RESOLVED: return _RESOLVED[name]
+  renderer, mode, reason = None, "run", ""
+  try:
+    with Context(DEV=name): renderer = Device[t.device].renderer
+    mode = "compile" if t.device == "NULL" else "run"
+  except Exception as e:  # noqa: BLE001 - the failure is the answer
+    reason = first_line(e)
+    if t.device == "NULL" and t.renderer in NATIVE_DEVICE:
+      try:
+        cls = next(r for r in Device["NULL"].renderers if Device["NULL"]._renderer_name(r) == t.renderer)
+        renderer, mode = cls(dataclasses.replace(t, device=NATIVE_DEVICE[t.renderer])), "render"
+        renderer.compiler = _RenderOnly()
+        reason = f"renders only, no compiler here ({reason})"
+      except Exception as e2:  # noqa: BLE001
+        renderer, reason = None, first_line(e2)
+  if renderer is not None and mode == "compile":
+    try: _to_program(_probe_ast(), renderer, mode)
+    except Exception as e:  # noqa: BLE001 - e.g. the host's libLLVM rejects AMD vector IR: render only
+      fallback = type(renderer)(renderer.target)
+      fallback.compiler = _RenderOnly()
+      renderer, mode, reason = fallback, "render", f"renders only, compiling fails here ({first_line(e)})"
+  _RESOLVED[name] = out = (name, renderer, mode, reason)
+  return out
+
+
+def _to_program(ast, renderer, mode: str):
+  from tinygrad.codegen import do_to_program, to_program
+  # render-only renderers skip to_program's cache: its key (renderer type and target) is shared with real devices
+  return do_to_program(ast, renderer) if mode == "render" else to_program(ast, renderer)
+
+
+def capabilities(target: str) -> Capabilities:
+  """What the renderer behind `target` supports, and whether it runs, compiles or only renders here.
+
+  Args:
+    target: a DEV string: "CPU", "CPU:LLVM", "CPU:X86", "PYTHON", "NULL", "NULL:PTX:sm_80", "NULL:OPENCL", ...
+
+  Returns:
+    Capabilities; `available` is False (with `reason`) when the renderer cannot even be built here.
+
+  Raises:
+    UsageError: an unknown device or a malformed target string.
+  """
+  from tinygrad import dtypes
+  name, r, mode, reason = _resolve(target)
+  compile_only = name.split(":")[0] == "NULL"
+  if r is None:
+    return Capabilities(name, "", compile_only, False, "", reason, [], [], [], False, False, False, False, None, None, 0)
+  native = _dtype_names(r.supported_dtypes())
+  return Capabilities(name, type(r).__name__, compile_only, True, mode, reason, native,
+                      [n for n in DTYPE_ORDER if n not in native and getattr(dtypes, n) in set(dtypes.all)],
+                      [str(tc) for tc in r.tensor_cores], bool(r.has_local), bool(r.has_shared), bool(r.has_threads),
+                      bool(r.supports_float4), list(r.global_max) if r.global_max else None,
+                      list(r.local_max) if r.local_max else None, int(r.shared_max))
+
+
+def compile_only_targets(all_candidates: bool = False) -> list[str]:
+  """The compile-only targets (NULL device with a renderer) that render kernels on this host.
+
+  Args:
+    all_candidates: return every candidate tried, available or not.
+  """
+  return [t for t in COMPILE_ONLY_CANDIDATES if all_candidates or capabilities(t).available]
+
+
+def program(ast, target: str):
+  """Lower a kernel AST (a SINK) for `target` into tinygrad's PROGRAM UOp (compiled unless the target only renders).
+
+  Raises:
+    UsageError: the target is unknown or cannot render here.
+  """
+  name, r, mode, reason = _resolve(target)
+  if r is None: raise UsageError(f"target {name!r} cannot render kernels here: {reason}")
+  with Context(DEV=name) if mode == "run" else contextlib.nullcontext(): return _to_program(ast, r, mode)
+
+
+def render_source(ast, target: str) -> str:
+  """The source text of one kernel AST rendered for `target`."""
+  from tinygrad.uop.ops import Ops
+  return next(s.arg for s in program(ast, target).src if s.op is Ops.SOURCE)
+
+
+def kernel_source(build, target: str | None = None) -> list[tuple[str, str]]:
+  """(kernel name, source) for every kernel a tensor expression needs, rendered for `target`.
+
+  Args:
+    build: a zero-argument function returning a Tensor (or a Tensor; it stays valid, see `tgkit.trace`).
+    target: a target string such as "CPU", "NULL:PTX:sm_80"; None for the tensor's own device.
+  """
+  from tgkit.trace import kernel_source as ks
+  return ks(build, target)
+
+
+def check_device(name: str) -> str:
+  """Check that a device (optionally with a renderer: "CPU:LLVM") opens here and return its DEV string.
+
+  Compile-only targets ("NULL:PTX:sm_80") are accepted when their renderer can be built here.
+
+  Raises:
+    UsageError: an unknown device (naming the valid ones), an unknown renderer, or one that does not open here
+      (with the reason).
+  """
+  t, canon = _canonical(name)
+  try: dev = Device[t.device]
+  except Exception as e:  # noqa: BLE001
+    reason = first_line(e)
+    if t.device == "CPU" and clang_missing(): reason = f"{reason} ({CLANG_HINT})"
+    raise UsageError(f"device {t.device!r} does not open here: {reason}") from e
+  if t.renderer:
+    names = dict.fromkeys(dev._renderer_name(r) for r in dev.renderers)
+    if t.renderer not in names: raise UsageError.unknown(f"renderer for {t.device}", t.renderer, names)
+    caps = capabilities(canon)
+    if not caps.available: raise UsageError(f"{canon!r} does not work here: {caps.reason}")
+  return canon
