@@ -284,3 +284,103 @@ def check_device(name: str) -> str:
     caps = capabilities(canon)
     if not caps.available: raise UsageError(f"{canon!r} does not work here: {caps.reason}")
   return canon
+
+
+# ---------------------------------------------------------------- the op table on several devices
+
+@dataclasses.dataclass
+class Disagreement:
+  """One case whose outcome differs between devices (or that no device computes like numpy)."""
+  op: str
+  dtype: str
+  kind: str
+  check: str
+  status: dict[str, str]                # device -> pass | fail | error | unsupported
+  max_error: dict[str, float | None]    # device -> largest error against numpy
+  message: dict[str, str]               # device -> the first line of what went wrong ("" when it passed)
+
+
+@dataclasses.dataclass
+class CrossReport:
+  """The op table run on several devices: per-device counts, cases where devices disagree, cases all get wrong."""
+  devices: list[str]
+  cases: int
+  by_device: dict[str, dict[str, int]]  # device -> {status: count}
+  disagreements: list[Disagreement]     # the status differs between devices
+  all_fail: list[Disagreement]          # every device fails or errors: they agree with each other, not with numpy
+  skipped: dict[str, str]               # device -> why it could not run here
+
+
+def _run_on(target: str, runner, **kw) -> list:
+  t, _ = _canonical(target)
+  with Context(DEV=target): return runner(device=t.device, **kw)
+
+
+def cross_check(devices: list[str], ops=None, dtypes=None, runner=None, **kw) -> CrossReport:
+  """Run the op table (`tgkit.ops.run`) on several devices and compare the outcomes case by case.
+
+  Args:
+    devices: targets such as ["CPU", "CPU:LLVM", "CPU:X86", "PYTHON"] (a renderer selects it with DEV=).
+    ops: op or group names (None: the whole table).
+    dtypes: dtype names (None: all).
+    runner: the function that checks the cases (default `tgkit.ops.run`; tests pass their own).
+    **kw: passed on to the runner, e.g. grads=False, kinds=("odd",), quick=True.
+
+  Returns:
+    A CrossReport. A device that does not open (or rejects the selection) is listed in `skipped`.
+
+  Raises:
+    UsageError: an unknown device name, op or dtype.
+  """
+  if runner is None:
+    from tgkit.ops import run as runner
+  results: dict[str, dict[tuple, object]] = {}
+  skipped: dict[str, str] = {}
+  for d in devices:
+    _, canon = _canonical(d)
+    try: check_device(canon)
+    except UsageError as e:
+      skipped[canon] = str(e)
+      continue
+    results[canon] = {(r.op, r.dtype, r.kind, r.check): r for r in _run_on(canon, runner, ops=ops, dtypes=dtypes, **kw)}
+  ran = list(results)
+  keys = list(dict.fromkeys(k for res in results.values() for k in res))
+  disagree, all_fail = [], []
+  for k in keys:
+    rs = {d: results[d][k] for d in ran if k in results[d]}
+    statuses = {d: r.status for d, r in rs.items()}
+    rec = Disagreement(*k, statuses, {d: r.max_error for d, r in rs.items()}, {d: r.message for d, r in rs.items()})
+    if len(set(statuses.values())) > 1: disagree.append(rec)
+    elif set(statuses.values()) <= {"fail", "error"}: all_fail.append(rec)
+  by_device = {d: {s: sum(r.status == s for r in res.values()) for s in ("pass", "fail", "error", "unsupported")} for d, res in results.items()}
+  return CrossReport(ran, len(keys), by_device, disagree, all_fail, skipped)
+
+
+def render_cross_markdown(rep: CrossReport) -> str:
+  """Markdown: counts per device, then every disagreement and every case that all devices get wrong."""
+  lines = [f"**{rep.cases} cases on {len(rep.devices)} devices: {len(rep.disagreements)} disagree, "
+           f"{len(rep.all_fail)} fail everywhere**", "", "| device | pass | fail | error | unsupported |", "|---|---:|---:|---:|---:|"]
+  for d, c in rep.by_device.items(): lines.append(f"| {d} | {c['pass']} | {c['fail']} | {c['error']} | {c['unsupported']} |")
+  for d, why in rep.skipped.items(): lines.append(f"| {d} | skipped: {why.replace('|', '/')} | | | |")
+  for title, recs in (("Devices disagree", rep.disagreements), ("No device matches numpy", rep.all_fail)):
+    if not recs: continue
+    lines += ["", f"{title}:", "", "| op | dtype | kind | check | " + " | ".join(rep.devices) + " |",
+              "|---|---|---|---|" + "---|" * len(rep.devices)]
+    for r in recs:
+      cells = [(r.status.get(d, "-") + (f" ({r.message[d][:60]})" if r.message.get(d) else "")).replace("|", "/") for d in rep.devices]
+      lines.append(f"| {r.op} | {r.dtype} | {r.kind} | {r.check} | " + " | ".join(cells) + " |")
+  return "\n".join(lines) + "\n"
+
+
+def render_capabilities_markdown(caps: list[Capabilities]) -> str:
+  """Markdown table of renderer capabilities (one row per target)."""
+  lines = ["| target | renderer | mode | native dtypes | tensor cores | locals | shared | global max | local max |",
+           "|---|---|---|---:|---:|---|---|---|---|"]
+  for c in caps:
+    if not c.available:
+      lines.append(f"| {c.target} | not here: {c.reason.replace('|', '/')} | | | | | | | |")
+      continue
+    mode = c.mode + (" (compile-only)" if c.compile_only else "")
+    lines.append(f"| {c.target} | {c.renderer} | {mode} | {len(c.native_dtypes)} | {c.tensor_core_count} | "
+                 f"{'yes' if c.has_local else 'no'} | {'yes' if c.has_shared else 'no'} | {c.global_max} | {c.local_max} |")
+  return "\n".join(lines) + "\n"
