@@ -124,3 +124,17 @@ def test_capabilities_bad_target():
   with pytest.raises(UsageError, match="unknown device"): capabilities("GPU")
   assert isinstance(capabilities("NULL"), Capabilities)
   assert devices.known_devices()[-2:] == ["PYTHON", "NULL"]
+
+
+def test_python_source_is_a_uop_listing():
+  (name, src), = kernel_source(lambda: Tensor.ones(4).contiguous(), "PYTHON")
+  assert name == "E_4" and src.startswith("# the PYTHON device interprets")
+  assert " STORE " in src and "gASV" not in src
+
+
+def test_llvm_source_even_where_compiling_fails():
+  # this host's libLLVM may reject tinygrad's vector IR; the source is shown either way
+  srcs = kernel_source(lambda: Tensor.ones(4, 4).contiguous() + 1, "CPU:LLVM")
+  assert srcs and all(src.startswith("define void @") for _, src in srcs)
+  c = capabilities("CPU:LLVM")
+  assert c.mode == "run" and c.renderer == "CPULLVMRenderer"

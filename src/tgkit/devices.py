@@ -1,7 +1,19 @@
-"""Which tinygrad devices open on this host, which renderers work on them, and why the others don't.
+"""Which tinygrad devices open on this host, what their renderers can do, and what they compute.
 
-tinygrad's own `python -m tinygrad.device` prints this as coloured text; `discover()` returns it as
-records, and `Device.DEFAULT`'s "no usable devices" is turned into the real reason (usually: no clang).
+- `discover()`: tinygrad's own `python -m tinygrad.device` as records: each device that opens, each renderer
+  that works on it, and the reason for every failure (`Device.DEFAULT`'s "no usable devices" is turned into
+  the real cause, usually: no clang).
+- `capabilities(target)`: a renderer's natively supported dtypes (`renderer.supported_dtypes()`), tensor cores,
+  locals and shared memory, launch limits. Targets are DEV strings: host targets ("CPU", "CPU:LLVM",
+  "CPU:X86", "PYTHON") run kernels; compile-only targets use tinygrad's NULL device, which never runs a kernel
+  but lowers and renders them for a GPU renderer ("NULL:PTX:sm_80", "NULL:OPENCL", "NULL:WGSL",
+  "NULL:AMDLLVM:gfx1100"). Where the NULL device cannot build a renderer's compiler (PTX without nvJitLink,
+  AMDLLVM with an old libLLVM) the renderer is built alone and only renders (mode "render"). CUDA C needs
+  NVRTC (`NVRTC_PATH`), Metal needs macOS, HIP needs comgr; without them they are reported unavailable.
+- `kernel_source(build, target)`: every kernel of an expression rendered for a target.
+- `cross_check(devices)`: the op table of `tgkit.ops` on several devices, and the cases where they disagree
+  with each other or all differ from numpy.
+- `check_device(name)`: a DEV string that works here, or a UsageError that says why not.
 """
 from __future__ import annotations
 
@@ -185,12 +197,12 @@ def _resolve(target: str) -> tuple:
         reason = f"renders only, no compiler here ({reason})"
       except Exception as e2:  # noqa: BLE001
         renderer, reason = None, first_line(e2)
-  if renderer is not None and mode == "compile":
-    try: _to_program(_probe_ast(), renderer, mode)
-    except Exception as e:  # noqa: BLE001 - e.g. the host's libLLVM rejects AMD vector IR: render only
-      fallback = type(renderer)(renderer.target)
-      fallback.compiler = _RenderOnly()
-      renderer, mode, reason = fallback, "render", f"renders only, compiling fails here ({first_line(e)})"
+  if renderer is not None and mode != "render":
+    try:
+      with Context(DEV=name) if mode == "run" else contextlib.nullcontext(): _to_program(_probe_ast(), renderer, mode)
+    except Exception as e:  # noqa: BLE001 - e.g. the host's libLLVM rejects vector IR
+      if mode == "run": reason = f"some kernels fail to compile here ({first_line(e)})"
+      else: renderer, mode, reason = _render_only_copy(renderer), "render", f"renders only, compiling fails here ({first_line(e)})"
   _RESOLVED[name] = out = (name, renderer, mode, reason)
   return out
 
@@ -235,21 +247,49 @@ def compile_only_targets(all_candidates: bool = False) -> list[str]:
   return [t for t in COMPILE_ONLY_CANDIDATES if all_candidates or capabilities(t).available]
 
 
+def _render_only_copy(r):
+  copy = type(r)(r.target)
+  copy.compiler = _RenderOnly()
+  return copy
+
+
 def program(ast, target: str):
-  """Lower a kernel AST (a SINK) for `target` into tinygrad's PROGRAM UOp (compiled unless the target only renders).
+  """Lower a kernel AST (a SINK) for `target` into tinygrad's PROGRAM UOp.
+
+  The program is compiled where the target compiles; where compiling fails here (a missing or too old
+  compiler library), the renderer's source is still produced, without a binary.
 
   Raises:
     UsageError: the target is unknown or cannot render here.
   """
   name, r, mode, reason = _resolve(target)
   if r is None: raise UsageError(f"target {name!r} cannot render kernels here: {reason}")
-  with Context(DEV=name) if mode == "run" else contextlib.nullcontext(): return _to_program(ast, r, mode)
+  with Context(DEV=name) if mode == "run" else contextlib.nullcontext():
+    try: return _to_program(ast, r, mode)
+    except Exception:  # noqa: BLE001 - e.g. CPU:LLVM with a libLLVM that rejects the IR: show the source anyway
+      if mode == "render": raise
+      return _to_program(ast, _render_only_copy(r), "render")
+
+
+def source_text(prg) -> str:
+  """The readable source of a PROGRAM UOp: the rendered source, or for the PYTHON device (whose "source" is a
+  pickle of UOps) a listing of the linearized UOps it interprets."""
+  from tinygrad.uop.ops import Ops
+  src = next(s.arg for s in prg.src if s.op is Ops.SOURCE)
+  if prg.arg.target.device != "PYTHON": return src
+  lin = next(s for s in prg.src if s.op is Ops.LINEAR).src
+  index = {u: i for i, u in enumerate(lin)}
+  lines = ["# the PYTHON device interprets these linearized UOps one by one"]
+  for i, u in enumerate(lin):
+    srcs = ", ".join(str(index[x]) if x in index else "-" for x in u.src)
+    arg = "" if u.arg is None else f" {u.arg}"
+    lines.append(f"{i:4d} {u.op.name:12s} {u.dtype.name if hasattr(u.dtype, 'name') else u.dtype} [{srcs}]{arg}")
+  return "\n".join(lines) + "\n"
 
 
 def render_source(ast, target: str) -> str:
-  """The source text of one kernel AST rendered for `target`."""
-  from tinygrad.uop.ops import Ops
-  return next(s.arg for s in program(ast, target).src if s.op is Ops.SOURCE)
+  """The source text of one kernel AST rendered for `target` (see `source_text`)."""
+  return source_text(program(ast, target))
 
 
 def kernel_source(build, target: str | None = None) -> list[tuple[str, str]]:

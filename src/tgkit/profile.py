@@ -180,7 +180,8 @@ def from_samples(samples: dict[str, list[float]], label: str = "", flops: dict[s
     UsageError: lists of different lengths or no samples.
   """
   lengths = {len(v) for v in samples.values()}
-  if len(lengths) != 1 or 0 in lengths: raise UsageError(f"samples need one non-empty time list per kernel, all equally long; got lengths {sorted(lengths)}")
+  if len(lengths) != 1 or 0 in lengths:
+    raise UsageError(f"samples need one non-empty time list per kernel, all equally long; got lengths {sorted(lengths)}")
   n = lengths.pop()
   kernels = [KernelStat(k, "kernel", 1, [float(x) for x in v], (flops or {}).get(k, 0), (nbytes or {}).get(k, 0)) for k, v in samples.items()]
   totals = [sum(k.times[i] for k in kernels) for i in range(n)]

@@ -14,7 +14,7 @@ tinygrad's `Tensor.schedule_linear()` rewrites the scheduled tensor, and every l
 to point at buffers that the schedule has not filled yet. `trace` therefore runs the schedule after reading it,
 so every tensor the expression touched holds its correct value afterwards.
 
-    >>> from tinygrad import Device, Tensor
+    >>> from tinygrad import Tensor
     >>> t = trace(lambda: (Tensor.ones(4, 4) + 1).sum())
     >>> t.kernel_count
     2
@@ -221,9 +221,6 @@ def _call_device(call: UOp) -> str:
 def _kernel_name(prg: UOp) -> str: return ansistrip(prg.arg.name)
 
 
-def _source(prg: UOp) -> str: return next(s.arg for s in prg.src if s.op is Ops.SOURCE)
-
-
 # ---------------------------------------------------------------- trace
 
 def _build(build: Callable[[], Tensor] | Tensor) -> Tensor:
@@ -249,6 +246,7 @@ def trace(build: Callable[[], Tensor] | Tensor, target: str | None = None) -> Tr
   """
   from tinygrad.codegen import to_program
   from tinygrad.engine.realize import run_linear
+  from tgkit import devices
   t = _build(build)
   nodes = graph_nodes(t.uop)
   hist = dict(sorted(Counter(n.op for n in nodes).items(), key=lambda kv: (-kv[1], kv[0])))
@@ -261,7 +259,7 @@ def trace(build: Callable[[], Tensor] | Tensor, target: str | None = None) -> Tr
     schedule = _steps(linear, {s: _kernel_name(p) for s, p in progs})
   finally:
     run_linear(linear)       # schedule_linear pointed the tensors at these buffers: fill them
-  if target is None: tgt, compile_only, kernels = device, False, [KernelSource(_kernel_name(p), _source(p)) for _, p in progs]
+  if target is None: tgt, compile_only, kernels = device, False, [KernelSource(_kernel_name(p), devices.source_text(p)) for _, p in progs]
   else: tgt, compile_only, kernels = _render_for([s for s, _ in progs], target)
   return Trace(shape, dtype, device, tgt, compile_only, graph_text, hist, nodes, schedule, kernels)
 
@@ -273,7 +271,7 @@ def _render_for(sinks: list[UOp], target: str) -> tuple[str, bool, list[KernelSo
   out = []
   for s in sinks:
     prg = devices.program(s, caps.target)
-    out.append(KernelSource(_kernel_name(prg), _source(prg)))
+    out.append(KernelSource(_kernel_name(prg), devices.source_text(prg)))
   return caps.target, caps.compile_only, out
 
 
