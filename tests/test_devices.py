@@ -61,7 +61,7 @@ def test_metal_is_unavailable_with_a_reason():
 def test_capabilities_are_json_and_render():
   caps = [capabilities(t) for t in ("CPU", "NULL:WGSL", "NULL:METAL")]
   data = json.loads(json.dumps([dataclasses.asdict(c) for c in caps]))
-  assert data[1]["target"] == "NULL:WGSL" and data[1]["compile_only"] is True
+  assert data[1]["target"] == "NULL:WGSL" and data[1]["compile_only"] is True and data[1]["tensor_core_count"] == 0
   md = render_capabilities_markdown(caps)
   assert "| NULL:WGSL | WGSLRenderer | compile (compile-only) |" in md
 

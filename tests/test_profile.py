@@ -102,6 +102,7 @@ def test_save_and_load_round_trip(tmp_path, real):
   path = save(prof, tmp_path / "p.json")
   data = json.loads(path.read_text())
   assert data["schema"] == "tgkit.profile/1" and data["kernels"][0]["median_s"] > 0
+  assert data["kernel_count"] == 2 and data["kernels"][0]["gflops"] > 0
   back = load(path)
   assert back == prof
   assert compare(prof, back).verdict == "same"

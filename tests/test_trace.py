@@ -114,7 +114,8 @@ def test_renderers_and_json():
   assert "2 kernels" in text and "--- r_16 for CPU" in text
   md = render_markdown(tr)
   assert "```mermaid" in md and "| 1 | kernel | `r_16` |" in md
-  assert json.loads(json.dumps(dataclasses.asdict(tr)))["histogram"] == tr.histogram
+  data = json.loads(json.dumps(dataclasses.asdict(tr)))
+  assert data["histogram"] == tr.histogram and data["kernel_count"] == 2
 
 
 def test_bad_input():

@@ -136,9 +136,9 @@ class Capabilities:
   global_max: list[int] | None
   local_max: list[int] | None
   shared_max: int
+  tensor_core_count: int = dataclasses.field(init=False)   # derived: len(tensor_cores)
 
-  @property
-  def tensor_core_count(self) -> int: return len(self.tensor_cores)
+  def __post_init__(self): self.tensor_core_count = len(self.tensor_cores)
 
 
 def _dtype_names(ds) -> list[str]:

@@ -46,15 +46,17 @@ class KernelStat:
   times: list[float]     # seconds per run (all calls of this name), one per repeat
   flops: int             # per run, tinygrad's estimate
   bytes: int             # memory moved per run (each buffer byte counted once per call)
+  median_s: float = dataclasses.field(init=False)   # derived: median of `times`, FLOPs and bytes per median second
+  gflops: float = dataclasses.field(init=False)
+  gbs: float = dataclasses.field(init=False)
 
-  @property
-  def median_s(self) -> float: return statistics.median(self.times) if self.times else 0.0
+  def __post_init__(self): self.update()
 
-  @property
-  def gflops(self) -> float: return self.flops / self.median_s / 1e9 if self.median_s > 0 else 0.0
-
-  @property
-  def gbs(self) -> float: return self.bytes / self.median_s / 1e9 if self.median_s > 0 else 0.0
+  def update(self) -> None:
+    """Recompute the derived fields from `times`, `flops` and `bytes`."""
+    self.median_s = statistics.median(self.times) if self.times else 0.0
+    self.gflops = self.flops / self.median_s / 1e9 if self.median_s > 0 else 0.0
+    self.gbs = self.bytes / self.median_s / 1e9 if self.median_s > 0 else 0.0
 
 
 @dataclasses.dataclass
@@ -69,12 +71,12 @@ class Profile:
   walls: list[float]     # seconds per run including scheduling and Python overhead
   host: str = dataclasses.field(default_factory=platform.platform)
   note: str = HOST_NOTE
+  median_s: float = dataclasses.field(init=False)    # derived: median of `totals`
+  kernel_count: int = dataclasses.field(init=False)  # derived: kernel calls per run (copies not counted)
 
-  @property
-  def median_s(self) -> float: return statistics.median(self.totals) if self.totals else 0.0
-
-  @property
-  def kernel_count(self) -> int: return sum(k.calls for k in self.kernels if k.kind == "kernel")
+  def __post_init__(self):
+    self.median_s = statistics.median(self.totals) if self.totals else 0.0
+    self.kernel_count = sum(k.calls for k in self.kernels if k.kind == "kernel")
 
   def kernel(self, name: str) -> KernelStat:
     """The stats of the kernel called `name`.
@@ -161,6 +163,7 @@ def profile(workload: Callable, repeats: int = 5, warmup: int = 1, label: str = 
       k = stats.setdefault(name, KernelStat(name, kind, 0, [0.0] * repeats, 0, 0))
       k.times[r] += sec
       if r == 0: k.calls, k.flops, k.bytes = k.calls + 1, k.flops + flops, k.bytes + nbytes
+  for k in stats.values(): k.update()
   totals = [sum(c[-1] for c in calls) for calls in runs]
   outs = _outputs(workload)
   device = str(outs[0].device) if outs[0].device is not None else Device.DEFAULT
@@ -290,10 +293,8 @@ def compare(before: Profile, after: Profile, threshold: float = 0.10) -> Compari
 # ---------------------------------------------------------------- JSON
 
 def to_dict(prof: Profile) -> dict:
-  """The profile as a JSON-ready dict (with the schema name and derived medians, GFLOP/s and GB/s)."""
-  d = dataclasses.asdict(prof)
-  for k, ks in zip(d["kernels"], prof.kernels): k.update(median_s=ks.median_s, gflops=ks.gflops, gbs=ks.gbs)
-  return {"schema": SCHEMA, **d}
+  """The profile as a JSON-ready dict, with the schema name (derived medians, GFLOP/s and GB/s included)."""
+  return {"schema": SCHEMA, **dataclasses.asdict(prof)}
 
 
 def save(prof: Profile, path: str | Path) -> Path:
@@ -303,8 +304,8 @@ def save(prof: Profile, path: str | Path) -> Path:
   return p
 
 
-_KERNEL_FIELDS = [f.name for f in dataclasses.fields(KernelStat)]
-_PROFILE_FIELDS = [f.name for f in dataclasses.fields(Profile) if f.name != "kernels"]
+_KERNEL_FIELDS = [f.name for f in dataclasses.fields(KernelStat) if f.init]
+_PROFILE_FIELDS = [f.name for f in dataclasses.fields(Profile) if f.init and f.name != "kernels"]
 
 
 def from_dict(d: dict) -> Profile:

@@ -86,9 +86,9 @@ class Trace:
   nodes: list[Node]
   schedule: list[Step]
   kernels: list[KernelSource]
+  kernel_count: int = dataclasses.field(init=False)   # derived: the kernel steps of the schedule
 
-  @property
-  def kernel_count(self) -> int: return sum(s.kind == "kernel" for s in self.schedule)
+  def __post_init__(self): self.kernel_count = sum(s.kind == "kernel" for s in self.schedule)
 
   def mermaid(self, max_nodes: int = MAX_MERMAID_NODES) -> str:
     """The graph as a Mermaid flowchart (output at the bottom), with at most `max_nodes` UOps drawn."""
