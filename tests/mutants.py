@@ -1,0 +1,134 @@
+"""Deliberately broken tinygrad behaviours, injected by monkeypatching, that tgkit must catch.
+
+Each `Mutant` names the tgkit module that must report it and the slice of that module's table to run;
+`mutant.patch()` is a context manager that breaks tinygrad inside the block and restores it on exit.
+`caught(mutant)` runs the module under the patch and returns the failures it reported that a clean
+tinygrad does not have. tests/test_mutations.py and scripts/mutation_score.py use this registry.
+"""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Callable, Iterator
+
+from tinygrad import Tensor, dtypes
+
+
+@contextlib.contextmanager
+def patched(obj, name: str, make: Callable) -> Iterator[None]:
+  """Replace `obj.name` with `make(original)` for the duration of the block, then restore it exactly."""
+  had, orig = name in vars(obj), getattr(obj, name, None)
+  setattr(obj, name, make(orig))
+  try:
+    yield
+  finally:
+    if had: setattr(obj, name, orig)
+    else: delattr(obj, name)
+
+
+@dataclasses.dataclass(frozen=True)
+class Mutant:
+  name: str
+  description: str
+  module: str                            # the tgkit module that must catch it: "ops" or "nn"
+  target: tuple[str, ...]                # ops (or layers/optimizers) to run under the patch
+  patch: Callable[[], contextlib.AbstractContextManager]
+  kinds: tuple[str, ...] | None = ("1d", "broadcast", "odd")
+  dtypes: tuple[str, ...] | None = None
+
+
+def _reshape_accepts_anything(orig):
+  def reshape(self, *shape, **kw):
+    try: return orig(self, *shape, **kw)
+    except ValueError: return self
+  return reshape
+
+
+def _sum_axis_off_by_one(orig):
+  def sum(self, axis=None, *a, **kw):  # noqa: A001
+    if isinstance(axis, int) and self.ndim > 1: axis = (axis + 1) % self.ndim
+    return orig(self, axis, *a, **kw)
+  return sum
+
+
+def _argmax_last_on_ties(orig):
+  def argmax(self, axis=None, keepdim=False):
+    if axis is None: return self.numel() - 1 - orig(self.flatten().flip(0), 0, keepdim)
+    return self.shape[axis] - 1 - orig(self.flip(axis), axis, keepdim)
+  return argmax
+
+
+def _matmul_transposes_square(orig):
+  def matmul(self, x, *a, **kw):
+    if x.ndim == 2 and x.shape[0] == x.shape[1]: x = x.transpose(-1, -2)
+    return orig(self, x, *a, **kw)
+  return matmul
+
+
+def _add_broadcasts_reversed(orig):
+  def add(self, x, *a, **kw):
+    if isinstance(x, Tensor) and x.shape != self.shape and x.ndim and x.shape[-1] > 1: x = x.flip(-1)
+    return orig(self, x, *a, **kw)
+  return add
+
+
+MUTANTS: list[Mutant] = [
+  Mutant("sigmoid_sign_flip", "sigmoid computes 1/(1+exp(x)) (a wrong activation)", "ops", ("sigmoid",),
+         lambda: patched(Tensor, "sigmoid", lambda orig: lambda self: (1 + self.exp()).reciprocal())),
+  Mutant("sum_axis_off_by_one", "sum reduces the next axis (axis + 1)", "ops", ("sum",),
+         lambda: patched(Tensor, "sum", _sum_axis_off_by_one)),
+  Mutant("exp_loses_nan", "exp returns 0 for NaN inputs", "ops", ("exp",),
+         lambda: patched(Tensor, "exp", lambda orig: lambda self: self.isnan().where(0, orig(self)))),
+  Mutant("add_wrong_broadcast", "add broadcasts the right operand reversed along its last axis", "ops", ("add",),
+         lambda: patched(Tensor, "add", _add_broadcasts_reversed)),
+  Mutant("tanh_bad_gradient", "tanh's forward is right, its gradient is that of x*x", "ops", ("tanh",),
+         lambda: patched(Tensor, "tanh", lambda orig: lambda self: orig(self) + (self * self - (self * self).detach()))),
+  Mutant("mean_float16_accumulate", "mean silently downcasts: float32 is averaged in float16", "ops", ("mean",),
+         lambda: patched(Tensor, "mean", lambda orig: lambda self, *a, **kw:
+                         orig(self.cast(dtypes.float16).contiguous(), *a, **kw).cast(self.dtype) if self.dtype == dtypes.float32 else orig(self, *a, **kw)),
+         dtypes=("float32",)),
+  Mutant("sum_int8_stays_int8", "sum of int8 keeps int8 instead of accumulating in int32", "ops", ("sum",),
+         lambda: patched(Tensor, "sum", lambda orig: lambda self, *a, **kw: orig(self, *a, **kw).cast(self.dtype)), dtypes=("int8",)),
+  Mutant("lt_is_le", "a < b computes a <= b (a wrong comparison)", "ops", ("lt",),
+         lambda: patched(Tensor, "__lt__", lambda orig: lambda self, x: (self > x).logical_not())),
+  Mutant("pad_ignores_value", "pad always fills with 0", "ops", ("pad_value",),
+         lambda: patched(Tensor, "pad", lambda orig: lambda self, padding, mode="constant", value=0.0: orig(self, padding, mode))),
+  Mutant("matmul_transposes_square", "matmul multiplies by the transpose of a square right operand", "ops", ("matmul",),
+         lambda: patched(Tensor, "matmul", _matmul_transposes_square), kinds=("large",)),
+  Mutant("cumsum_exclusive", "cumsum leaves out the current element (off by one)", "ops", ("cumsum",),
+         lambda: patched(Tensor, "cumsum", lambda orig: lambda self, axis=0: orig(self, axis) - self.cast(orig(self, axis).dtype))),
+  Mutant("softmax_wrong_axis", "softmax normalises over axis 0 whatever the axis", "ops", ("softmax",),
+         lambda: patched(Tensor, "softmax", lambda orig: lambda self, axis=-1, dtype=None: orig(self, 0, dtype))),
+  Mutant("argmax_last_tie", "argmax returns the last index among ties", "ops", ("argmax",),
+         lambda: patched(Tensor, "argmax", _argmax_last_on_ties)),
+  Mutant("cast_half_saturates", "casting to float16 clamps to +-65504 instead of giving inf", "ops", ("cast_float16",),
+         lambda: patched(Tensor, "cast", lambda orig: lambda self, dtype:
+                         orig(self.clip(-65504, 65504), dtype) if dtype == dtypes.float16 and dtypes.is_float(self.dtype) else orig(self, dtype))),
+  Mutant("reshape_accepts_bad_size", "reshape to a wrong size returns the input instead of raising", "ops", ("reshape_bad_size",),
+         lambda: patched(Tensor, "reshape", _reshape_accepts_anything)),
+  Mutant("where_swaps_branches", "where(c, x, y) returns y where c holds", "ops", ("where",),
+         lambda: patched(Tensor, "where", lambda orig: lambda self, x, y: orig(self, y, x))),
+]
+
+
+def _run_module(m: Mutant):
+  if m.module == "ops":
+    from tgkit import ops
+    return ops.run(ops=list(m.target), kinds=m.kinds, dtypes=m.dtypes)
+  raise ValueError(f"unknown module {m.module!r}")
+
+
+def _new_failures(m: Mutant, results) -> list:
+  from tgkit import ops
+  return [r for r in results if r.status in ("fail", "error") and not ops.is_known(r)]
+
+
+def caught(m: Mutant) -> list:
+  """The failures the mutant's module reports under the patch that are not known clean-tinygrad disagreements."""
+  with m.patch(): results = _run_module(m)
+  return _new_failures(m, results)
+
+
+def clean(m: Mutant) -> list:
+  """The same run without the patch: new failures here would be false alarms."""
+  return _new_failures(m, _run_module(m))
