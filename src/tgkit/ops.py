@@ -23,6 +23,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import os
+import subprocess
 import zlib
 from collections.abc import Callable
 from typing import Any
@@ -685,6 +687,42 @@ def _partition(cases: list[Case], device: str, progress) -> tuple[list[Result], 
 
 # ---------------------------------------------------------------- one case at a time
 
+class _CompilerStderr:
+  """Collects what compilers write to fd 2 (clang diagnostics) during a run, so failing kernels become one-line
+  messages instead of pages of C on the terminal."""
+  def __init__(self): self.file, self.saved = None, None
+
+  def __enter__(self):
+    import sys, tempfile
+    sys.stderr.flush()
+    self.file, self.saved = tempfile.TemporaryFile(mode="w+b"), os.dup(2)
+    os.dup2(self.file.fileno(), 2)
+    return self
+
+  def __exit__(self, *exc):
+    import sys
+    sys.stderr.flush()
+    os.dup2(self.saved, 2)
+    os.close(self.saved)
+    self.file.close()
+
+  def last_error(self) -> str:
+    if self.file is None or self.file.closed: return ""
+    self.file.seek(0)
+    lines = [ln.strip() for ln in self.file.read().decode(errors="replace").splitlines() if "error:" in ln]
+    self.file.seek(0, 2)
+    return lines[-1] if lines else ""
+
+
+_STDERR = _CompilerStderr()
+
+
+def _error(c: Case, device: str, e: Exception) -> Result:
+  msg = first_line(e)
+  if isinstance(e, subprocess.CalledProcessError) and (why := _STDERR.last_error()): msg = f"compile failed: {why}"[:200]
+  return _result(c, device, "error", None, msg, _tol(c))
+
+
 def _run_one(c: Case, device: str) -> Result:
   try:
     if c.check == "grad":
@@ -696,7 +734,7 @@ def _run_one(c: Case, device: str) -> Result:
   except _DtypeMismatch as e:
     return _result(c, device, "fail", None, str(e), _tol(c))
   except Exception as e:  # noqa: BLE001 - a crash of the op is a result
-    return _result(c, device, "error", None, first_line(e), _tol(c))
+    return _error(c, device, e)
 
 
 def run_naive(ops=None, dtypes=None, device=None, grads=True, progress=None, kinds=None) -> list[Result]:
@@ -707,6 +745,10 @@ def run_naive(ops=None, dtypes=None, device=None, grads=True, progress=None, kin
     One Result per case, in table order.
   """
   cases, dev = build_cases(ops, dtypes, grads, kinds), _device(device)
+  with _STDERR: return _run_naive(cases, dev, progress)
+
+
+def _run_naive(cases: list[Case], dev: str, progress) -> list[Result]:
   done, rest = _partition(cases, dev, progress)
   for c in rest:
     done.append(_run_one(c, dev))
@@ -901,14 +943,18 @@ def run(ops=None, dtypes=None, device=None, grads=True, progress=None, kinds=Non
   dev = _device(device)
   if kinds is None and dev == "PYTHON": kinds = tuple(k for k in SHAPE_KINDS if k != "large")
   cases = build_cases(ops, dtypes, grads, kinds)
+  with _STDERR: return _run_batched(cases, dev, progress)
+
+
+def _run_batched(cases: list[Case], dev: str, progress) -> list[Result]:
   done, rest = _partition(cases, dev, progress)
   cache: dict = {}
   values = [c for c in rest if c.check == "value"]
   gcases = [c for c in rest if c.check == "grad"]
   for c in values: _inputs(c, dev, cache)
   if cache: Tensor.realize(*cache.values())
-  flat, values = _values_elementwise(values, dev, cache)
-  done += flat + _values_fused(values, dev, cache)
+  flat, stacked = _values_elementwise(values, dev, cache)
+  done += flat + _values_fused(stacked, dev, cache)
   if progress: progress(len(values), None)
   if gcases:
     done += _grads_fused(gcases, dev)
