@@ -11,12 +11,17 @@ tinygrad's documented (torch-like) semantics, the dtypes it accepts and the shap
 - raises: invalid calls (bad reshape, mismatched matmul, out-of-range axis, ...) raise the
   expected exception type.
 
-`run()` is batched: inputs are shared between cases, all outputs of one dtype and shape are
-stacked into one tensor (so several cases compile into one kernel) and every stack is realized in
-one schedule. A stack that fails to build, compile or run is split in halves until the failing
-case is isolated, and a case that mismatches inside a stack is re-run on its own.
+`run()` is batched. Inputs are shared between cases. Elementwise ops (unary, binary, compare,
+activation, cast, where) flatten and concatenate the inputs of all their shape kinds, so the op is
+applied once and one kernel checks every kind, and a few ops share that kernel; every case's own
+output shape and dtype are still checked on its lazy tensor. Other cases are stacked by output
+dtype and shape; gradients come from one backward pass over the summed losses. Everything is
+realized in one schedule. A batch that fails to build, compile or run is split until the failing
+case is isolated, and a mismatch inside a stack of different ops is re-run on its own. Integer
+division never shares a kernel: a masked-out lane dividing by zero traps the whole process.
 `run_naive()` checks the same cases one realize at a time: the baseline `scripts/bench_ops.py`
-compares against.
+compares against. Fusing saves compiler invocations, not tinygrad's own per-op code generation,
+which dominates on CPU: expect about 2x, not 10x.
 """
 from __future__ import annotations
 
@@ -51,6 +56,7 @@ GROUPS = ("unary", "binary", "compare", "reduce", "movement", "matmul", "conv", 
 
 @dataclasses.dataclass(frozen=True)
 class Tolerance:
+  """A check passes where |got - want| <= atol + rtol * |want|."""
   atol: float
   rtol: float
 
@@ -79,9 +85,8 @@ MOVE_KINDS = ("1d", "permuted", "odd")
 # the axis a reduction runs over, per shape kind
 REDUCE_AXIS: dict[str, int | None] = {"scalar": None, "empty": 0, "1d": 0, "permuted": 0, "odd": 1, "large": 1}
 NAN_KIND = "1d"   # float inputs of this kind hold nan, +inf and -inf (first, middle and last element of input 0)
-FLAT_STACK = False      # True: concatenate flattened outputs of any shape instead of stacking equal shapes
 GRAD_FUSE = 4           # gradients stacked into one output tensor
-MAX_FUSE = 12     # cases stacked into one output tensor (one kernel for elementwise cases)
+MAX_FUSE = 12           # cases of equal output dtype and shape stacked into one output tensor
 
 
 @dataclasses.dataclass(frozen=True)
@@ -396,6 +401,7 @@ def is_known(r: Result) -> str:
 
 @dataclasses.dataclass
 class Case:
+  """One op at one dtype and shape kind, for one check; `build_cases` makes them from the table."""
   spec: OpSpec
   dtype: str
   kind: str
@@ -763,23 +769,13 @@ def _in_order(cases: list[Case], results: list[Result]) -> list[Result]:
   return sorted(results, key=lambda r: pos[(r.op, r.dtype, r.kind, r.check)])
 
 
-def _unflatten(arr: np.ndarray, shapes: list) -> list[np.ndarray]:
-  out, off = [], 0
-  for sh in shapes:
-    n = math.prod(sh)
-    out.append(arr[off:off + n].reshape(sh))
-    off += n
-  return out
-
-
 def _stack(ts: list[Tensor]) -> Tensor:
-  if FLAT_STACK: return ts[0].flatten() if len(ts) == 1 else Tensor.cat(*[t.flatten() for t in ts])
   return ts[0].unsqueeze(0) if len(ts) == 1 else Tensor.stack(*ts)
 
 
 ELEMENTWISE_GROUPS = ("unary", "binary", "compare", "activation", "cast", "where")
 FLAT_KINDS = ("scalar", "1d", "permuted", "odd", "large")   # broadcast and empty cases are stacked instead
-OPS_PER_KERNEL = 8      # elementwise ops sharing one kernel
+OPS_PER_KERNEL = 4      # elementwise ops sharing one kernel
 
 
 def _values_elementwise(cases: list[Case], device: str, cache: dict) -> tuple[list[Result], list[Case]]:
@@ -847,7 +843,7 @@ def _values_fused(cases: list[Case], device: str, cache: dict) -> list[Result]:
     except Exception as e:  # noqa: BLE001
       results.append(_result(c, device, "error", None, first_line(e), _tol(c)))
   groups: dict[tuple, list] = {}
-  for c, t in built: groups.setdefault((t.dtype, () if FLAT_STACK else t.shape, c.spec.fuse or id(c)), []).append(c)
+  for c, t in built: groups.setdefault((t.dtype, t.shape, c.spec.fuse or id(c)), []).append(c)
   chunks = [g[i:i + MAX_FUSE] for g in groups.values() for i in range(0, len(g), MAX_FUSE)]
   return results + _realize_chunks(chunks, device, cache, {id(c): t for c, t in built})
 
@@ -859,8 +855,6 @@ def _realize_chunks(chunks: list[list[Case]], device: str, cache: dict, outs: di
     stacks = [_stack([outs[id(c)] if outs else _build_value(c, device, cache) for c in ch]) for ch in chunks]
     Tensor.realize(*[s for s in stacks if s.numel() > 0])
     arrays = [s.numpy() for s in stacks]
-    if FLAT_STACK:
-      arrays = [_unflatten(arr, [outs[id(c)].shape if outs else reference(c).shape for c in ch]) for arr, ch in zip(arrays, chunks)]
   except Exception:  # noqa: BLE001 - split: find the case(s) that break the batch
     if len(chunks) > 1: return [r for ch in chunks for r in _realize_chunks([ch], device, cache, None)]
     ch = chunks[0]
