@@ -51,6 +51,13 @@ def _sum_axis_off_by_one(orig):
   return sum
 
 
+def _mean_in_half(orig):
+  def mean(self, *a, **kw):
+    if self.dtype != dtypes.float32: return orig(self, *a, **kw)
+    return orig(self.cast(dtypes.float16).contiguous(), *a, **kw).cast(self.dtype)   # contiguous: tinygrad folds float->half->float
+  return mean
+
+
 def _argmax_last_on_ties(orig):
   def argmax(self, axis=None, keepdim=False):
     if axis is None: return self.numel() - 1 - orig(self.flatten().flip(0), 0, keepdim)
@@ -84,9 +91,7 @@ MUTANTS: list[Mutant] = [
   Mutant("tanh_bad_gradient", "tanh's forward is right, its gradient is that of x*x", "ops", ("tanh",),
          lambda: patched(Tensor, "tanh", lambda orig: lambda self: orig(self) + (self * self - (self * self).detach()))),
   Mutant("mean_float16_accumulate", "mean silently downcasts: float32 is averaged in float16", "ops", ("mean",),
-         lambda: patched(Tensor, "mean", lambda orig: lambda self, *a, **kw:
-                         orig(self.cast(dtypes.float16).contiguous(), *a, **kw).cast(self.dtype) if self.dtype == dtypes.float32 else orig(self, *a, **kw)),
-         dtypes=("float32",)),
+         lambda: patched(Tensor, "mean", _mean_in_half), dtypes=("float32",)),
   Mutant("sum_int8_stays_int8", "sum of int8 keeps int8 instead of accumulating in int32", "ops", ("sum",),
          lambda: patched(Tensor, "sum", lambda orig: lambda self, *a, **kw: orig(self, *a, **kw).cast(self.dtype)), dtypes=("int8",)),
   Mutant("lt_is_le", "a < b computes a <= b (a wrong comparison)", "ops", ("lt",),

@@ -254,7 +254,8 @@ _OPS_LIST: list[OpSpec] = [
   # reductions (axis from REDUCE_AXIS per shape kind)
   _r("sum", lambda x, axis: x.sum(axis), lambda x, axis: np.sum(x, _np_axis(x, axis)), dtypes=ALL, out=_sum_dtype,
      kinds=("scalar", "empty", *REDUCE_KINDS, "large")),
-  _r("mean", lambda x, axis: x.mean(axis), lambda x, axis: np.mean(x.astype(np.float64), _np_axis(x, axis)), dtypes=(*FLOATS, *INTS), out=_mean_dtype),
+  _r("mean", lambda x, axis: x.mean(axis), lambda x, axis: np.mean(x.astype(np.float64), _np_axis(x, axis)), dtypes=(*FLOATS, *INTS),
+     out=_mean_dtype),
   _r("max", lambda x, axis: x.max(axis), lambda x, axis: np.max(x, _np_axis(x, axis)), dtypes=ALL),
   _r("min", lambda x, axis: x.min(axis), lambda x, axis: np.min(x, _np_axis(x, axis)), dtypes=ALL),
   _r("prod", lambda x, axis: x.prod(axis), lambda x, axis: np.prod(x, _np_axis(x, axis)), dtypes=(*FLOATS, "int32"), domains=("prod",)),
@@ -344,7 +345,8 @@ _OPS_LIST: list[OpSpec] = [
          domains=("idx5",), kinds=("1d", "odd"), grad=False),
   # casts: one op per target dtype, run from every other dtype
   *[_cast(d) for d in ALL],
-  OpSpec("cast_float16_roundtrip", "cast", lambda x: x.cast(dtypes.float16).cast(x.dtype), lambda x: x.astype(np.float16), dtypes=("float32", "float64"),
+  OpSpec("cast_float16_roundtrip", "cast", lambda x: x.cast(dtypes.float16).cast(x.dtype), lambda x: x.astype(np.float16),
+         dtypes=("float32", "float64"),
          domains=("cast_float16",), grad=False, kinds=("1d", "odd")),
   # invalid calls must raise
   _bad("reshape_bad_size", lambda x: x.reshape(6, 7), ValueError),
@@ -792,7 +794,8 @@ def _values_elementwise(cases: list[Case], device: str, cache: dict) -> tuple[li
     for c in cs:
       try:
         out = _build_value(c, device, cache)
-        if out.shape != reference(c).shape: results.append(_result(c, device, "fail", None, f"shape {out.shape}, expected {reference(c).shape}", _tol(c)))
+        want = reference(c).shape
+        if out.shape != want: results.append(_result(c, device, "fail", None, f"shape {out.shape}, expected {want}", _tol(c)))
         else: ok.append(c)
       except _DtypeMismatch as e: results.append(_result(c, device, "fail", None, str(e), _tol(c)))
       except Exception as e:  # noqa: BLE001
