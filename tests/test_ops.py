@@ -131,6 +131,12 @@ def test_batched_and_naive_agree_on_a_subset():
   assert sorted(map(key, ops.run(**sel))) == sorted(map(key, ops.run_naive(**sel)))
 
 
+def test_progress_counts_up_to_the_total():
+  seen = []
+  rs = ops.run(ops=["add", "sum", "reshape_bad_size"], dtypes=["float32"], kinds=["odd"], progress=lambda done, total: seen.append((done, total)))
+  assert seen and seen[-1] == (len(rs), len(rs)) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
 def test_python_device_runs_a_subset():
   rs = ops.run(ops=["add", "relu", "sum", "cast_float16"], dtypes=["float32", "int32", "float16"], kinds=["odd"], device="PYTHON")
   assert rs and all(r.device == "PYTHON" for r in rs)

@@ -689,7 +689,7 @@ def _partition(cases: list[Case], device: str, progress) -> tuple[list[Result], 
     if why: done.append(_result(c, device, "unsupported", None, why))
     elif c.check == "raises": done.append(_check_raises(c, device))
     else: rest.append(c)
-  if progress and done: progress(len(done), None)
+  if progress and done: progress(len(done))
   return done, rest
 
 
@@ -745,6 +745,16 @@ def _run_one(c: Case, device: str) -> Result:
     return _error(c, device, e)
 
 
+def _counter(progress, total: int):
+  if progress is None: return None
+  done = 0
+  def tick(n: int) -> None:
+    nonlocal done
+    done += n
+    progress(done, total)
+  return tick
+
+
 def run_naive(ops=None, dtypes=None, device=None, grads=True, progress=None, kinds=None) -> list[Result]:
   """Check every case with its own realize (the slow baseline `run` is measured against).
 
@@ -753,14 +763,14 @@ def run_naive(ops=None, dtypes=None, device=None, grads=True, progress=None, kin
     One Result per case, in table order.
   """
   cases, dev = build_cases(ops, dtypes, grads, kinds), _device(device)
-  with _STDERR: return _run_naive(cases, dev, progress)
+  with _STDERR: return _run_naive(cases, dev, _counter(progress, len(cases)))
 
 
 def _run_naive(cases: list[Case], dev: str, progress) -> list[Result]:
   done, rest = _partition(cases, dev, progress)
   for c in rest:
     done.append(_run_one(c, dev))
-    if progress: progress(1, None)
+    if progress: progress(1)
   return _in_order(cases, done)
 
 
@@ -926,7 +936,7 @@ def run(ops=None, dtypes=None, device=None, grads=True, progress=None, kinds=Non
     dtypes: dtype names from `DTYPES` (None: all).
     device: a tinygrad device such as "CPU" or "PYTHON" (None: the default device).
     grads: also check gradients of float ops (in float32).
-    progress: called as `progress(n_done_now, None)` while cases finish.
+    progress: called as `progress(done, total)` (case counts) as batches of cases finish.
     kinds: shape kinds from `SHAPE_KINDS` (None: all).
     quick: a fast subset: the "odd", "broadcast" and "1d" shape kinds only.
 
@@ -940,7 +950,7 @@ def run(ops=None, dtypes=None, device=None, grads=True, progress=None, kinds=Non
   dev = _device(device)
   if kinds is None and dev == "PYTHON": kinds = tuple(k for k in SHAPE_KINDS if k != "large")
   cases = build_cases(ops, dtypes, grads, kinds)
-  with _STDERR: return _run_batched(cases, dev, progress)
+  with _STDERR: return _run_batched(cases, dev, _counter(progress, len(cases)))
 
 
 def _run_batched(cases: list[Case], dev: str, progress) -> list[Result]:
@@ -952,10 +962,10 @@ def _run_batched(cases: list[Case], dev: str, progress) -> list[Result]:
   if cache: Tensor.realize(*cache.values())
   flat, stacked = _values_elementwise(values, dev, cache)
   done += flat + _values_fused(stacked, dev, cache)
-  if progress: progress(len(values), None)
+  if progress: progress(len(values))
   if gcases:
     done += _grads_fused(gcases, dev)
-    if progress: progress(len(gcases), None)
+    if progress: progress(len(gcases))
   return _in_order(cases, done)
 
 
