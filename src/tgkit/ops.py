@@ -83,7 +83,10 @@ BINARY_KINDS = ("scalar", "empty", "1d", "broadcast", "permuted", "odd")
 REDUCE_KINDS = ("1d", "permuted", "odd")
 MOVE_KINDS = ("1d", "permuted", "odd")
 # the axis a reduction runs over, per shape kind
-REDUCE_AXIS: dict[str, int | None] = {"scalar": None, "empty": 0, "1d": 0, "permuted": 0, "odd": 1, "large": 1}
+REDUCE_AXIS: dict[str, int | None] = {"scalar": None, "empty": 0, "1d": 0, "permuted": 1, "odd": 1, "large": 1}
+# reductions and softmax run along rows of 7: the permuted kind is a (5, 7) view of a (7, 5) array, so its rows are strided
+ROW_SHAPES: dict[str, tuple[tuple[int, ...], ...]] = {"permuted": ((7, 5),)}
+ROW_KINDS = ("1d", "odd", "permuted")
 NAN_KIND = "1d"   # float inputs of this kind hold nan, +inf and -inf (first, middle and last element of input 0)
 GRAD_FUSE = 4           # gradients stacked into one output tensor
 MAX_FUSE = 12           # cases of equal output dtype and shape stacked into one output tensor
@@ -114,7 +117,8 @@ class OpSpec:
   fuse: bool = True         # False: never share a kernel with other ops (integer division traps in masked lanes)
   shapes: dict[str, tuple[tuple[int, ...], ...]] | None = None
   raises: type | None = None
-  axis: bool = False
+  axis: bool = False        # fn and ref take the reduction axis (from REDUCE_AXIS)
+  rows: bool = False        # works along the last axis row by row: the row kinds of one dtype share a kernel
 
   @property
   def arity(self) -> int: return len(self.domains)
@@ -183,7 +187,8 @@ def _np_axis(x, axis): return axis if axis is None or x.ndim else None
 def _u(name, fn, ref, group="unary", **kw) -> OpSpec: return OpSpec(name, group, fn, ref, **kw)
 def _b(name, fn, ref, group="binary", **kw) -> OpSpec: return OpSpec(name, group, fn, ref, **{"kinds": BINARY_KINDS, "domains": ("any", "any"), **kw})
 def _cmp(name, fn, ref) -> OpSpec: return _b(name, fn, ref, group="compare", dtypes=ALL, out="bool", grad=False)
-def _r(name, fn, ref, **kw) -> OpSpec: return OpSpec(name, "reduce", fn, ref, **{"kinds": REDUCE_KINDS, "axis": True, **kw})
+def _r(name, fn, ref, **kw) -> OpSpec:
+  return OpSpec(name, "reduce", fn, ref, **{"kinds": REDUCE_KINDS, "axis": True, "rows": True, "shapes": ROW_SHAPES, **kw})
 MOVE_DTYPES = ("float32", "float16", "int8", "bool")   # movement does not look at values: one dtype per width
 def _m(name, fn, ref, **kw) -> OpSpec: return OpSpec(name, "movement", fn, ref, **{"kinds": MOVE_KINDS, "dtypes": MOVE_DTYPES, **kw})
 def _a(name, fn, ref, **kw) -> OpSpec: return OpSpec(name, "activation", fn, ref, **kw)
@@ -325,8 +330,9 @@ _OPS_LIST: list[OpSpec] = [
   _a("hardsigmoid", lambda x: x.hardsigmoid(), lambda x: np.clip(x / 6 + 0.5, 0, 1)),
   _a("hardtanh", lambda x: x.hardtanh(), lambda x: np.clip(x, -1, 1)),
   # softmax
-  OpSpec("softmax", "softmax", lambda x: x.softmax(-1), _softmax, kinds=(*REDUCE_KINDS, "large"), tol=2),
-  OpSpec("log_softmax", "softmax", lambda x: x.log_softmax(-1), lambda x: np.log(_softmax(x)), kinds=REDUCE_KINDS, tol=2),
+  OpSpec("softmax", "softmax", lambda x: x.softmax(-1), _softmax, kinds=(*REDUCE_KINDS, "large"), tol=2, rows=True, shapes=ROW_SHAPES),
+  OpSpec("log_softmax", "softmax", lambda x: x.log_softmax(-1), lambda x: np.log(_softmax(x)), kinds=REDUCE_KINDS, tol=2, rows=True,
+         shapes=ROW_SHAPES),
   OpSpec("softmax_axis0", "softmax", lambda x: x.softmax(0), lambda x: _softmax(x, 0), kinds=("permuted", "odd"), tol=2),
   # where and friends
   OpSpec("where", "where", lambda c, a, b: c.where(a, b), np.where, dtypes=ALL, domains=("any", "any", "any"), slot_dtypes=("bool", None, None),
@@ -839,11 +845,66 @@ def _realize_flat(chunks: list[list[list[Case]]], device: str, cache: dict) -> l
     for u in ch:
       for c in u:
         want = reference(c)
-        got = arr[off:off + want.size].reshape(want.shape)
-        off += want.size
-        tol = _tol(c)
+        got, off = arr[off:off + want.size], off + want.size
+        if got.size != want.size:
+          results.append(_run_one(c, device))
+          continue
+        got, tol = got.reshape(want.shape), _tol(c)
         ok, err, msg = compare(got, want, tol)
         results.append(_result(c, device, "pass" if ok else "fail", err, msg, tol))
+  return results
+
+
+def _values_rows(cases: list[Case], device: str, cache: dict) -> tuple[list[Result], list[Case]]:
+  """Row-wise ops (reductions along the last axis, softmax): the rows of the 1d, odd and permuted inputs of one (op,
+  dtype) are concatenated into one (11, 7) input, so one kernel checks the three kinds. Returns the results and the
+  cases left for `_values_fused`."""
+  results, rest, units = [], [], []
+  by_op: dict[tuple, list[Case]] = {}
+  for c in cases:
+    if c.spec.rows and c.kind in ROW_KINDS: by_op.setdefault((c.spec.name, c.dtype), []).append(c)
+    else: rest.append(c)
+  for cs in by_op.values():
+    ok = []
+    for c in cs:
+      try:
+        out, want = _build_value(c, device, cache), reference(c).shape
+        if out.shape != want: results.append(_result(c, device, "fail", None, f"shape {out.shape}, expected {want}", _tol(c)))
+        else: ok.append(c)
+      except _DtypeMismatch as e: results.append(_result(c, device, "fail", None, str(e), _tol(c)))
+      except Exception as e:  # noqa: BLE001
+        results.append(_result(c, device, "error", None, first_line(e), _tol(c)))
+    if ok: units.append(ok)
+  return results + _realize_rows(units, device, cache), rest
+
+
+def _row_unit(cs: list[Case], device: str, cache: dict) -> Tensor:
+  rows = [_inputs(c, device, cache)[0] for c in cs]
+  x = Tensor.cat(*[r.reshape(-1, r.shape[-1]) for r in rows]) if len(rows) > 1 else rows[0].reshape(-1, rows[0].shape[-1])
+  return cs[0].spec.fn(x, axis=1) if cs[0].spec.axis else cs[0].spec.fn(x)
+
+
+def _realize_rows(units: list[list[Case]], device: str, cache: dict) -> list[Result]:
+  if not units: return []
+  try:
+    outs = [_row_unit(u, device, cache) for u in units]
+    Tensor.realize(*outs)
+    arrays = [o.numpy() for o in outs]
+  except Exception:  # noqa: BLE001 - split: each op alone, then each case
+    if len(units) > 1: return [r for u in units for r in _realize_rows([u], device, cache)]
+    return [_run_one(c, device) for c in units[0]]
+  results = []
+  for u, arr in zip(units, arrays):
+    off = 0
+    for c in u:
+      want, n = reference(c), math.prod(c.shapes[0][:-1]) if c.kind != "permuted" else c.shapes[0][1]
+      got, off = arr[off:off + n], off + n
+      if got.size != want.size:   # the op changed the row layout: judge this case on its own
+        results.append(_run_one(c, device))
+        continue
+      got, tol = got.reshape(want.shape), _tol(c)
+      ok, err, msg = compare(got, want, tol)
+      results.append(_result(c, device, "pass" if ok else "fail", err, msg, tol))
   return results
 
 
@@ -960,8 +1021,9 @@ def _run_batched(cases: list[Case], dev: str, progress) -> list[Result]:
   gcases = [c for c in rest if c.check == "grad"]
   for c in values: _inputs(c, dev, cache)
   if cache: Tensor.realize(*cache.values())
-  flat, stacked = _values_elementwise(values, dev, cache)
-  done += flat + _values_fused(stacked, dev, cache)
+  flat, rest = _values_elementwise(values, dev, cache)
+  rows, stacked = _values_rows(rest, dev, cache)
+  done += flat + rows + _values_fused(stacked, dev, cache)
   if progress: progress(len(values))
   if gcases:
     done += _grads_fused(gcases, dev)
