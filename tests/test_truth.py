@@ -96,7 +96,7 @@ SYMBOL_ROOTS = {"Tensor": lambda: Tensor, "UOp": lambda: importlib.import_module
                 "dtypes": lambda: tinygrad.dtypes, "Device": lambda: Device, "GlobalCounters": lambda: tinygrad.GlobalCounters,
                 "TinyJit": lambda: tinygrad.TinyJit, "nn": lambda: importlib.import_module("tinygrad.nn"),
                 "Renderer": lambda: importlib.import_module("tinygrad.renderer").Renderer}
-INSTANCES = {"Tensor": lambda: Tensor([1.0]), "UOp": lambda: importlib.import_module("tinygrad.uop.ops").UOp.const(tinygrad.dtypes.float, 1.0)}
+INSTANCES = {"Tensor": lambda: Tensor([1.0]), "UOp": lambda: importlib.import_module("tinygrad.uop.ops").UOp.const(1.0, tinygrad.dtypes.float)}
 
 
 def resolve(obj, attrs: list[str]) -> bool:
