@@ -6,7 +6,8 @@ import pathlib
 import tinygrad
 
 TERMS = [  # (term, anchor in tinygrad, meaning)
-  ("UOp", "tinygrad.uop.ops.UOp", "the one node type of every graph: an op, a dtype, sources and an argument; hash-consed, so equal UOps are the same object"),
+  ("UOp", "tinygrad.uop.ops.UOp",
+    "the one node type of every graph: an op, a dtype, sources and an argument; hash-consed, so equal UOps are the same object"),
   ("Ops", "tinygrad.uop.Ops", "the enum of UOp operations, from ADD and RESHAPE to SINK, CALL and PROGRAM"),
   ("GroupOp", "tinygrad.uop.GroupOp", "sets of Ops (Unary, Binary, ALU, Movement, ...) used by pattern matchers"),
   ("lazy tensor", "tinygrad.tensor.Tensor.uop", "a Tensor is a handle on a UOp graph; nothing runs until realize() or a data read"),
@@ -15,18 +16,21 @@ TERMS = [  # (term, anchor in tinygrad, meaning)
   ("movement op", "tinygrad.uop.Ops.RESHAPE", "RESHAPE, PERMUTE, EXPAND, PAD, SHRINK, FLIP: UOps that change the view of data, never the data"),
   ("PatternMatcher", "tinygrad.uop.ops.PatternMatcher", "a list of (UPat, function) rules; the building block of every compiler pass"),
   ("graph_rewrite", "tinygrad.uop.ops.graph_rewrite", "applies a PatternMatcher to a graph until no rule matches"),
-  ("rangeify", "tinygrad.schedule.rangeify", "the scheduler pass that turns movement ops into index arithmetic over RANGE loops and splits the graph into kernels"),
+  ("rangeify", "tinygrad.schedule.rangeify",
+    "the scheduler pass that turns movement ops into index arithmetic over RANGE loops and splits the graph into kernels"),
   ("schedule", "tinygrad.tensor.Tensor.schedule_linear", "the ordered work to compute tensors: a LINEAR UOp"),
   ("LINEAR", "tinygrad.uop.Ops.LINEAR", "a UOp whose sources are CALLs in execution order"),
   ("CALL", "tinygrad.uop.Ops.CALL", "one step of a schedule: a kernel AST (SINK), a COPY or a custom function, followed by its buffers"),
   ("SINK", "tinygrad.uop.Ops.SINK", "the root of a kernel's AST, gathering its stores"),
-  ("kernel", "tinygrad.uop.ops.KernelInfo", "one compiled program; its name tells its kind and loop sizes (E_4_4 elementwise, r_16 with a reduction)"),
+  ("kernel", "tinygrad.uop.ops.KernelInfo",
+    "one compiled program; its name tells its kind and loop sizes (E_4_4 elementwise, r_16 with a reduction)"),
   ("codegen", "tinygrad.codegen.to_program", "lowers a kernel AST through optimisation, linearisation and rendering to a PROGRAM"),
   ("PROGRAM", "tinygrad.uop.Ops.PROGRAM", "a UOp holding a compiled kernel: its AST, linear UOps, SOURCE and BINARY"),
   ("ProgramInfo", "tinygrad.uop.ops.ProgramInfo", "a PROGRAM's metadata: name, global and local sizes, buffers read and written"),
   ("OptOps", "tinygrad.codegen.opt.OptOps", "kernel optimisations such as UPCAST, UNROLL, LOCAL; DEBUG=3 lists the ones applied"),
   ("BEAM", "tinygrad.codegen.opt.search.beam_search", "search over OptOps by timing candidates (BEAM=n); slow, results cached on disk"),
-  ("renderer", "tinygrad.renderer.Renderer", "turns linear UOps into source for a target (C, LLVM IR, PTX, Metal, x86) and declares supported dtypes"),
+  ("renderer", "tinygrad.renderer.Renderer",
+    "turns linear UOps into source for a target (C, LLVM IR, PTX, Metal, x86) and declares supported dtypes"),
   ("device", "tinygrad.device.Compiled", "a runtime with an allocator, a compiler and a program type; chosen with DEV=NAME[:RENDERER[:ARCH]]"),
   ("Buffer", "tinygrad.device.Buffer", "device memory of a size and dtype; a realized tensor's UOp points at one"),
   ("run_linear", "tinygrad.engine.realize.run_linear", "compiles and executes a LINEAR schedule"),
@@ -36,7 +40,8 @@ TERMS = [  # (term, anchor in tinygrad, meaning)
   ("pyrender", "tinygrad.uop.render.pyrender", "renders a UOp graph as Python code that rebuilds it (what DEBUG=5 prints)"),
   ("NULL device", "tinygrad/runtime/ops_null.py", "a device that schedules and renders kernels but runs nothing: tests without hardware"),
   ("PYTHON device", "tinygrad/runtime/ops_python.py", "a device that emulates every kernel in Python: slow, needs no compiler"),
-  ("process replay", "test/external/process_replay/README.md", "tinygrad's CI diff of generated kernels against master; asserts when the PR title has [pr]"),
+  ("process replay", "test/external/process_replay/README.md",
+    "tinygrad's CI diff of generated kernels against master; asserts when the PR title has [pr]"),
 ]
 
 
