@@ -10,4 +10,4 @@ class UsageError(ValueError):
   @classmethod
   def unknown(cls, kind: str, name: str, choices) -> "UsageError":
     """`unknown op 'foo'; choose from: abs, add, ...`"""
-    return cls(f"unknown {kind} {name!r}; choose from: {', '.join(sorted(choices))}")
+    return cls(f"unknown {kind} {name!r}; choose from: {', '.join(sorted(set(choices)))}")

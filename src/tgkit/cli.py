@@ -1,0 +1,285 @@
+"""`tgkit`: the command-line shell over the toolkit. It parses arguments, calls a module, renders the records.
+
+    tgkit ops --op relu --dtype float32          tgkit trace "(Tensor.ones(4,4)+1).sum()" --source
+    tgkit devices --compile-only                 tgkit profile "Tensor.rand(256,256) @ Tensor.rand(256,256)"
+    tgkit nn                                     tgkit gen-test --op relu -o test_relu.py
+    tgkit report --out tgkit-report
+
+Bad input (an unknown op, device or dtype, a malformed file) prints one line and exits with 2.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+from tgkit.errors import UsageError
+
+EXPR_HELP = "a Python expression building a Tensor; Tensor, dtypes, nn and np (numpy) are in scope"
+
+
+class _Parser(argparse.ArgumentParser):
+  def error(self, message):  # one line and exit code 2, instead of argparse's usage block
+    e = UsageError(message)
+    e.prog = self.prog
+    raise e
+
+
+def _console(stderr=False):
+  from rich.console import Console
+  return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def _progress(label: str):
+  """A rich progress bar on stderr (only on a terminal); yields `update(done, total)`."""
+  from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+  with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=_console(stderr=True),
+                transient=True, disable=not sys.stderr.isatty()) as bar:
+    task = bar.add_task(label, total=None)
+    def update(done: int, total: int | None = None): bar.update(task, completed=done, total=total)
+    yield update
+
+
+def _table(title: str, columns: list[str], rows: list[list]) -> None:
+  from rich.table import Table
+  t = Table(title=title, title_justify="left")
+  for c in columns: t.add_column(c)
+  for r in rows: t.add_row(*("" if v is None else str(v) for v in r))
+  _console().print(t)
+
+
+def _emit_json(obj) -> None:
+  print(json.dumps(obj, indent=2, default=lambda o: dataclasses.asdict(o) if dataclasses.is_dataclass(o) else str(o)))
+
+
+def _write_new(path: str, text: str, force: bool) -> None:
+  p = Path(path)
+  if p.exists() and not force: raise UsageError(f"{p} already exists (use --force to overwrite)")
+  p.write_text(text, encoding="utf8")
+
+
+def _device(name: str | None) -> str:
+  from tgkit.devices import check_device, default_device
+  try: return check_device(name) if name else default_device()
+  except RuntimeError as e: raise UsageError(str(e)) from e
+
+
+def _eval(expr: str):
+  import numpy as np
+  from tinygrad import Tensor, dtypes, nn
+  try: code = compile(expr, "<expression>", "eval")
+  except SyntaxError as e: raise UsageError(f"expression is not valid Python: {e.msg} at column {e.offset}") from e
+  def build():
+    out = eval(code, {"Tensor": Tensor, "dtypes": dtypes, "nn": nn, "np": np})  # noqa: S307 - the user's own expression
+    if not isinstance(out, Tensor): raise UsageError(f"expression gives a {type(out).__name__}, not a Tensor")
+    return out
+  return build
+
+
+# ---------------------------------------------------------------- subcommands
+
+def cmd_ops(a) -> int:
+  from tgkit import ops
+  dev = _device(a.device)
+  with _progress(f"ops on {dev}") as update:
+    results = ops.run(ops=a.op, dtypes=a.dtype, device=dev, grads=not a.no_grad, quick=a.quick, progress=update)
+  s = ops.summarize(results)
+  if a.out: _write_new(a.out, json.dumps([dataclasses.asdict(r) for r in results], indent=2), a.force)
+  if a.json: _emit_json({"summary": s, "results": results})
+  else:
+    rows = [[f["op"], f["dtype"], f["shape"], f["check"], f["status"], f["message"][:70], f["known"][:40]] for f in s["failures"]]
+    if rows: _table("cases that did not pass", ["op", "dtype", "shape", "check", "status", "message", "known"], rows)
+    _table(f"tgkit ops on {dev}: {s['by_status']['pass']}/{s['total']} cases pass ({s['ops']} ops)", ["group", "pass", "fail", "error", "unsupported"],
+           [[g, c["pass"], c["fail"], c["error"], c["unsupported"]] for g, c in s["by_group"].items()])
+  return 1 if s["new_failures"] else 0
+
+
+def cmd_devices(a) -> int:
+  from tgkit import devices
+  if a.cross:
+    targets = [t.strip() for t in a.cross.split(",") if t.strip()]
+    for t in targets: devices.check_device(t)
+    with _progress("cross-check") as update:
+      update(0, None)
+      rep = devices.cross_check(targets, ops=a.op, dtypes=a.dtype, quick=True, grads=False)
+    if a.json: _emit_json(rep)
+    else:
+      _table(f"op table on {', '.join(targets)}: {rep.cases} cases", ["device", *["pass", "fail", "error", "unsupported"]],
+             [[d, *(c.get(s, 0) for s in ("pass", "fail", "error", "unsupported"))] for d, c in rep.by_device.items()])
+      _table(f"{len(rep.disagreements)} cases where devices disagree", ["op", "dtype", "shape", "check", *targets],
+             [[d.op, d.dtype, d.kind, d.check, *(d.status.get(t, "") for t in targets)] for d in rep.disagreements[:40]])
+    return 1 if rep.disagreements else 0
+  if a.device: devices.check_device(a.device)
+  found = devices.discover([a.device.split(":")[0]] if a.device else None)
+  targets = list(devices.compile_only_targets()) if a.compile_only else list(devices.HOST_TARGETS)
+  if a.device: targets = [a.device]
+  caps = [devices.capabilities(t) for t in targets]
+  if a.json: _emit_json({"devices": found, "capabilities": caps})
+  else:
+    _table("devices on this host", ["device", "opens", "reason / renderers"],
+           [[("* " if d.default else "") + d.name, "yes" if d.opened else "no",
+             d.reason or ", ".join(f"{'+' if r.works else '-'}{r.name}" for r in d.renderers)] for d in found])
+    _table("renderer targets" + (" (compile-only: kernels are never run)" if a.compile_only else ""),
+           ["target", "mode", "native dtypes", "tensor cores", "locals", "note"],
+           [[c.target, c.mode, len(c.native_dtypes), c.tensor_core_count, "yes" if c.has_local else "no", c.reason[:60]] for c in caps])
+  return 0
+
+
+def cmd_trace(a) -> int:
+  from tgkit.trace import render_text, trace
+  build = _eval(a.expr)
+  if a.device: _device(a.device)  # compile-only targets such as NULL:PTX:sm_80 are accepted
+  tr = trace(build, a.device)
+  if a.json: _emit_json(tr)
+  elif a.mermaid: print(tr.mermaid())
+  else:
+    print(render_text(tr, sources=a.source))
+    _table(f"{tr.kernel_count} kernel(s), {len(tr.schedule)} schedule step(s)", ["#", "kind", "name", "device"],
+           [[s.index, s.kind, s.name, s.device] for s in tr.schedule])
+  return 0
+
+
+def cmd_profile(a) -> int:
+  from tgkit import profile as pf
+  if a.compare:
+    before, after = pf.load(a.compare[0]), pf.load(a.compare[1])
+    c = pf.compare(before, after, a.threshold)
+    if a.json: _emit_json(c)
+    else: print(pf.render_comparison(c))
+    return 1 if c.verdict == "slower" else 0
+  if not a.expr: raise UsageError("tgkit profile: give an expression to profile, or --compare BEFORE.json AFTER.json")
+  dev = _device(a.device)
+  build = _eval(a.expr)
+  from tinygrad import Context
+  with Context(DEV=dev), _progress(f"profiling {a.repeats} runs") as update:
+    update(0, None)
+    prof = pf.profile(build, repeats=a.repeats, warmup=1, label=a.expr)
+  if a.save:
+    if Path(a.save).exists() and not a.force: raise UsageError(f"{a.save} already exists (use --force to overwrite)")
+    pf.save(prof, a.save)
+  if a.json: _emit_json(pf.to_dict(prof))
+  else:
+    print(pf.render_text(prof))
+    _table("bottlenecks", ["rank", "kernel", "share", "median ms", "GFLOP/s", "GB/s"],
+           [[b.rank, b.name, f"{b.share:.0%}", f"{b.median_s * 1e3:.3f}", f"{b.gflops:.2f}", f"{b.gbs:.2f}"] for b in pf.bottlenecks(prof)])
+  return 0
+
+
+def cmd_nn(a) -> int:
+  from tgkit import nn
+  if a.device: _device(a.device)
+  with _progress("nn checks") as update:
+    update(0, None)
+    results = nn.run(layers=a.layer, optimizers=a.optimizer)
+  if a.json: _emit_json(results)
+  else:
+    _table(f"tgkit nn: {sum(r.status == 'pass' for r in results)}/{len(results)} checks pass", ["check", "target", "status", "max error", "tolerance", "message"],
+           [[r.check, r.target, r.status, "" if r.max_error is None else f"{r.max_error:.3g}", r.tolerance, r.message[:60]] for r in results])
+  return 0 if all(r.status == "pass" for r in results) else 1
+
+
+def cmd_gen_test(a) -> int:
+  from tgkit import testgen
+  if a.repro:
+    p = Path(a.repro)
+    if not p.is_file(): raise UsageError(f"{p}: no such file")
+    text = testgen.from_repro(p.read_text(encoding="utf8"))
+  elif a.op: text = testgen.from_spec(a.op, a.dtype)
+  else: raise UsageError("tgkit gen-test: give --op NAME (from the op table) or --repro SCRIPT")
+  if a.out: _write_new(a.out, text, a.force)
+  if a.json: _emit_json({"path": a.out, "source": text})
+  elif not a.out: print(text, end="")
+  else: print(f"wrote {a.out}")
+  return 0
+
+
+def cmd_report(a) -> int:
+  from tgkit import report
+  with _progress("validating") as update:
+    done = []
+    def step(name):
+      done.append(name)
+      update(len(done), len(report._targets(a.target)))
+    rep = report.run_full_validation(a.target, a.out, device=a.device, quick=not a.full, force=a.force, progress=step)
+  if a.json: print(report.to_json(rep))
+  else:
+    _table(f"tgkit report: {'PASS' if rep.passed else 'FAIL'} (tinygrad {rep.tinygrad_version}, {rep.device})", ["section", "status", "summary"],
+           [[s.name, s.status, s.summary] for s in rep.sections])
+    print(f"wrote {', '.join(str(Path(a.out) / f) for f in report.FILES)}")
+  return report.exit_code(rep)
+
+
+# ---------------------------------------------------------------- arguments
+
+def parser() -> argparse.ArgumentParser:
+  from tgkit import __version__
+  p = _Parser(prog="tgkit", description="Validate and inspect tinygrad: ops against numpy, devices, UOp traces, profiles, nn, tests, reports.")
+  p.add_argument("--version", action="version", version=f"tgkit {__version__}")
+  sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+  def add(name, help_, fn):
+    sp = sub.add_parser(name, help=help_, description=help_)
+    sp.add_argument("--device", help="tinygrad device, optionally with renderer: CPU, CPU:LLVM, PYTHON (default: tinygrad's default)")
+    sp.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    sp.set_defaults(fn=fn)
+    return sp
+  sp = add("ops", "check Tensor operations against numpy (values, NaN/inf, gradients, expected errors)", cmd_ops)
+  sp.add_argument("--op", action="append", help="op or group name (repeatable; default: the whole table)")
+  sp.add_argument("--dtype", action="append", help="dtype name (repeatable; default: all)")
+  sp.add_argument("--quick", action="store_true", help="only the 1d, broadcast and odd shape kinds")
+  sp.add_argument("--no-grad", action="store_true", help="skip gradient checks")
+  sp.add_argument("--out", help="also write every result to this JSON file")
+  sp.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+  sp = add("devices", "which devices open here, renderer capabilities, compile-only GPU targets, cross-device checks", cmd_devices)
+  sp.add_argument("--compile-only", action="store_true", help="GPU renderers usable without a GPU (tinygrad's NULL device)")
+  sp.add_argument("--cross", metavar="DEV,DEV", help="run the quick op table on these devices and list disagreements")
+  sp.add_argument("--op", action="append", help="with --cross: op or group name (repeatable)")
+  sp.add_argument("--dtype", action="append", help="with --cross: dtype name (repeatable)")
+  sp = add("trace", "show an expression's UOp graph, schedule and kernel source", cmd_trace)
+  sp.add_argument("expr", help=EXPR_HELP)
+  sp.add_argument("--source", action="store_true", help="print each kernel's source")
+  sp.add_argument("--mermaid", action="store_true", help="print the graph as a Mermaid flowchart")
+  sp = add("profile", "time an expression's kernels over repeats, or compare two saved profiles", cmd_profile)
+  sp.add_argument("expr", nargs="?", help=EXPR_HELP)
+  sp.add_argument("--repeats", type=int, default=5, help="timed runs (default 5)")
+  sp.add_argument("--save", help="write the profile to this JSON file")
+  sp.add_argument("--force", action="store_true", help="overwrite --save if it exists")
+  sp.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"), help="compare two saved profiles")
+  sp.add_argument("--threshold", type=float, default=0.10, help="relative change that counts (default 0.10)")
+  sp = add("nn", "gradient, parameter-count and convergence checks of tinygrad.nn", cmd_nn)
+  sp.add_argument("--layer", action="append", help="layer name (repeatable; default: all)")
+  sp.add_argument("--optimizer", action="append", help="optimizer name (repeatable; default: all)")
+  sp = add("gen-test", "write a pytest file from op-table cases, or a regression test from a bug reproduction", cmd_gen_test)
+  sp.add_argument("--op", action="append", help="op name from the op table (repeatable)")
+  sp.add_argument("--dtype", action="append", help="dtype name (repeatable)")
+  sp.add_argument("--repro", help="a script assigning `out` (tinygrad) and `ref` (numpy)")
+  sp.add_argument("-o", "--out", help="write the test here instead of printing it")
+  sp.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+  sp = add("report", "run every tool and write report.json, report.md and report.html", cmd_report)
+  sp.add_argument("--target", default="all", help="all, or a comma-separated subset of ops,devices,nn,trace,profile")
+  sp.add_argument("--out", default="tgkit-report", help="folder for the reports (default tgkit-report)")
+  sp.add_argument("--full", action="store_true", help="the whole op table instead of its quick subset")
+  sp.add_argument("--force", action="store_true", help="overwrite existing reports")
+  return p
+
+
+def main(argv: list[str] | None = None) -> int:
+  """Run the tgkit command line; returns the exit code (0 ok, 1 failures found, 2 bad input)."""
+  os.environ.setdefault("PARALLEL", "0")  # compile in-process: quiet, and no worker processes left behind
+  try:
+    a = parser().parse_args(argv)
+    return a.fn(a)
+  except UsageError as e:
+    print(f"{getattr(e, 'prog', 'tgkit')}: error: {e}", file=sys.stderr)
+    return 2
+  except KeyboardInterrupt:
+    print("tgkit: interrupted", file=sys.stderr)
+    return 130
+
+
+if __name__ == "__main__":
+  sys.exit(main())
