@@ -270,7 +270,8 @@ def compare(before: Profile, after: Profile, threshold: float = 0.10) -> Compari
   """Compare two profiles of the same workload (e.g. before and after a change) with a noise-aware verdict.
 
   Args:
-    before, after: profiles, ideally with the same number of repeats (>= 3).
+    before: the profile taken before the change, ideally with >= 3 repeats.
+    after: the profile taken after it, with as many repeats.
     threshold: the smallest relative change of the median that counts (0.10 = 10 %).
 
   Returns:
