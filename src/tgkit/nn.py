@@ -8,8 +8,10 @@
 * `converge`: a seeded linear regression y = 3x + 2; an optimizer passes when the loss falls below
   `CONVERGE_RATIO` of its starting value within `CONVERGE_STEPS` steps.
 
-    >>> [r.status for r in run(layers=["Linear"], optimizers=[])]
-    ['pass', 'pass']
+```python
+from tgkit import nn
+print(nn.render_text(nn.run(layers=["Linear"], optimizers=["Adam"])))
+```
 """
 from __future__ import annotations
 
