@@ -20,5 +20,6 @@ def mkdocs_build(config: pathlib.Path, site_dir: pathlib.Path, *extra: str, env:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> tuple[pathlib.Path, subprocess.CompletedProcess]:
+  """The whole site, every block executed (the execution cache is refreshed, never read)."""
   site = tmp_path_factory.mktemp("site")
-  return site, mkdocs_build(ROOT / "mkdocs.yml", site)
+  return site, mkdocs_build(ROOT / "mkdocs.yml", site, env={"HANDBOOK_NO_CACHE": "1"})

@@ -1,7 +1,11 @@
-"""The whole site builds strictly, with no markdown-exec warning and no traceback on any page."""
+"""The whole site builds strictly, with no markdown-exec warning and no traceback on any page, and the
+same commit builds the same files."""
+import difflib
 import re
 
 import pytest
+
+from conftest import ROOT, mkdocs_build
 
 pytestmark = pytest.mark.slow
 
@@ -22,3 +26,25 @@ def test_no_page_shows_a_traceback(built_site):
   assert len(pages) >= 2
   bad = [str(p.relative_to(site)) for p in pages if "Traceback (most recent call last)" in p.read_text(encoding="utf8")]
   assert not bad, f"pages with a Python traceback: {bad}"
+
+
+def differences(a, b) -> list[str]:
+  files = sorted({p.relative_to(a) for p in a.rglob("*") if p.is_file()} | {p.relative_to(b) for p in b.rglob("*") if p.is_file()})
+  return [str(f) for f in files if not (a / f).is_file() or not (b / f).is_file() or (a / f).read_bytes() != (b / f).read_bytes()]
+
+
+def first_difference(a, b, name: str) -> str:
+  x, y = ((d / name).read_text(encoding="utf8", errors="replace").splitlines() if (d / name).is_file() else [] for d in (a, b))
+  return "\n".join(list(difflib.unified_diff(x, y, lineterm="", n=1))[:40])
+
+
+def test_the_same_commit_builds_the_same_site(built_site, tmp_path):
+  """A second build, executing every block again, writes byte-identical files; so does a build from the cache."""
+  site, proc = built_site
+  assert proc.returncode == 0
+  for name, extra in (("again", {"HANDBOOK_NO_CACHE": "1"}), ("cached", {})):
+    again = mkdocs_build(ROOT / "mkdocs.yml", tmp_path / name, env=extra)
+    assert again.returncode == 0, (again.stdout + again.stderr)[-3000:]
+    if name == "cached": assert re.search(r"\(0 run, \d+ from the cache", again.stdout + again.stderr), (again.stdout + again.stderr)[-2000:]
+    diff = differences(site, tmp_path / name)
+    assert not diff, f"{name} build differs in {diff[:10]}:\n{first_difference(site, tmp_path / name, diff[0])}"

@@ -4,7 +4,7 @@ The scanner reads each page under docs/ and collects five kinds of names:
 
 * paths: `tinygrad/...` (checked in the installed package) and tinygrad repository paths
   `test/...`, `examples/...`, `extra/...`, `.github/...` (checked in data/tinygrad-repo-files.txt); a
-  `docs/...` path must exist in this project or in tinygrad's repository. `*` and `<name>` are wildcards.
+  `docs/...` or `.github/...` path must exist in this project or in tinygrad's repository. `*` and `<name>` are wildcards.
 * symbols: `tinygrad.x.y` (import the longest module prefix, then getattr) and `Tensor.x`, `UOp.x`,
   `Ops.X`, `GroupOp.X`, `dtypes.x`, `Device.x`, `GlobalCounters.x`, `TinyJit.x`, `nn.x`, `Renderer.x`
   (getattr on the class, then on an instance for attributes set in `__init__`).
@@ -51,7 +51,8 @@ MIGRATION = "guides/migration.md"
 EXEMPT = {"guides/pitfalls.md": {"requires_grad"}}
 # environment variables pages may name that are not tinygrad's
 OTHER_ENV = {"PATH", "CC", "CXX", "PYTHONPATH", "PYTHONHASHSEED", "NO_MKDOCS_2_WARNING", "DISABLE_MKDOCS_2_WARNING", "HOME",
-             "SITE_URL", "REPO_URL", "LD_LIBRARY_PATH", "VIRTUAL_ENV", "TMPDIR", "PYTEST_ADDOPTS"}
+             "SITE_URL", "REPO_URL", "LD_LIBRARY_PATH", "VIRTUAL_ENV", "TMPDIR", "PYTEST_ADDOPTS",
+             "HANDBOOK_NO_CACHE", "HANDBOOK_BLOCK_TIMEOUT", "HANDBOOK_CACHE_DIR"}
 # ALL_CAPS words in backticks that are not settings (acronyms, file names, field names)
 NOT_SETTINGS = {"AST", "API", "CI", "CLI", "CPU", "GPU", "IR", "JIT", "JSON", "HTML", "PR", "SSA", "TTY", "URL", "UTC", "GFLOPS", "README",
                 "DSL", "ISA", "ALU", "MIT", "SQL", "RSS", "PID", "FLOPS", "GB", "MB", "KB", "MIB", "OK", "PASS", "FAIL", "TODO", "E2E"}
@@ -126,7 +127,7 @@ def path_exists(path: str) -> bool:
   if path.startswith("tinygrad/"):
     if "*" in path or "<WILD>" in path: return any(pattern.match(str(p.relative_to(PKG.parent))) for p in PKG.rglob("*"))
     return (PKG.parent / path).exists()
-  if path.startswith("docs/") and (ROOT / path).exists(): return True
+  if path.startswith(("docs/", ".github/")) and (ROOT / path).exists(): return True
   return any(pattern.match(f) for f in REPO_FILES)
 
 

@@ -11,7 +11,8 @@ import pathlib
 import random
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-CACHE_DIR = ROOT / ".cache"
+# the kernel cache, the execution cache and measured device reports; HANDBOOK_CACHE_DIR moves them (benchmarks, tests)
+CACHE_DIR = pathlib.Path(os.environ.get("HANDBOOK_CACHE_DIR") or ROOT / ".cache")
 SEED = 0
 
 # PARALLEL=0: compile in-process, so DEBUG output can be captured and no worker processes linger.

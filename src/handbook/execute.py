@@ -1,15 +1,34 @@
-"""How the build executes a page's Python blocks (wraps markdown-exec's Python runner).
+"""How the build executes a page's Python blocks (wraps markdown-exec's Python formatter and runner).
 
 * Sessions are per page: `session="x"` on two pages are two namespaces, exactly as under pytest
   (markdown-exec's own sessions are global and survive `mkdocs serve` rebuilds; ours are reset per build).
 * Every session starts seeded (`handbook.env.seed`), and so does every block without a session.
 * A failing block is reported as `docs/<page>.md:<line>` before markdown-exec's own warning, which
-  fails the strict build.
+  fails the strict build. A block that runs longer than its time limit (`HANDBOOK_BLOCK_TIMEOUT`,
+  default 60 s, or the fence option `timeout="120"`) is stopped and reported the same way.
+* Execution cache: a block's output is reused when its code, the code of every earlier block of its
+  session, the files its fence names in `depends="..."`, the project's own code (src/, snippets/,
+  scripts/, data/), the pinned tinygrad and the build environment are unchanged. A miss in a session
+  first re-runs the session's earlier blocks, so state is never stale. `HANDBOOK_NO_CACHE=1` executes
+  everything (and refreshes the cache). The cache lives in `.cache/exec/` (`HANDBOOK_CACHE_DIR` moves `.cache`).
+* `device="CUDA,METAL"`: the block runs only where one of these devices opens; elsewhere the page shows
+  its source and a "Not run on this build host" note, and the build log counts it as skipped.
+* Output that a block prints as Markdown (no `result=`) has its raw HTML escaped; a block passes HTML
+  through only when it says `html="1"`.
 """
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import hashlib
+import json
 import logging
+import os
 import pathlib
+import re
+import signal
+import threading
+import time
 
 from markdown_exec._internal.formatters import python as me_python
 from markdown_exec._internal.formatters.base import ExecutionError
@@ -17,24 +36,54 @@ from markdown_exec._internal.formatters.base import ExecutionError
 from handbook import env, fences
 
 _orig_run = me_python._run_python
-_root = pathlib.Path(".")
+_orig_format = me_python.base_format
+_root = env.ROOT
 _log = logging.getLogger("mkdocs.hooks.handbook")
 _page: str | None = None
 _page_fences: list[fences.Fence] = []
-_seen: set[str] = set()
-stats = {"blocks": 0, "failed": 0}
+_sessions: dict[str, Session] = {}
+_block: dict[str, str] = {}      # the handbook's own fence options of the block being formatted
+_base_key = ""
+stats = {"blocks": 0, "executed": 0, "cached": 0, "skipped": 0, "failed": 0}
 
+CACHE_VERSION = "1"
+OWN_OPTIONS = ("timeout", "device", "depends")   # handled here, never passed on to markdown-exec's rendering
+SOURCES = ("src", "snippets", "scripts", "data")  # what executed code may read besides the page
+
+
+def cache_dir() -> pathlib.Path: return env.CACHE_DIR / "exec"
+def cache_enabled() -> bool: return os.environ.get("HANDBOOK_NO_CACHE", "").lower() in ("", "0", "no", "off", "false")
+
+
+def default_timeout() -> float:
+  value = os.environ.get("HANDBOOK_BLOCK_TIMEOUT", "60")
+  try: return float(value)
+  except ValueError: raise SystemExit(f"HANDBOOK_BLOCK_TIMEOUT={value!r}: expected a number of seconds") from None
+
+
+class Session:
+  """A page's session as the build has run it: the hash of its code so far, and the cached blocks not yet executed."""
+  def __init__(self): self.chain, self.live, self.pending = "", False, []
+
+
+class BlockTimeout(Exception):
+  """Raised inside a block that ran longer than its time limit."""
+
+
+# ---------------------------------------------------------------- hooks called by handbook.mkdocs_hooks
 
 def install(root: pathlib.Path, log: logging.Logger) -> None:
   global _root, _log
   _root, _log = root, log
-  me_python._run_python = _run
+  me_python._run_python, me_python.base_format = _run, _format
 
 
 def reset() -> None:
+  global _base_key
   me_python._sessions_globals.clear()
-  _seen.clear()
-  stats.update(blocks=0, failed=0)
+  _sessions.clear()
+  stats.update(dict.fromkeys(stats, 0))
+  _base_key = base_key(_root)
 
 
 def enter_page(src_uri: str, markdown: str) -> None:
@@ -49,8 +98,118 @@ def leave_page() -> None:
 
 
 def finish(log: logging.Logger) -> None:
-  log.info(f"handbook: executed {stats['blocks']} python blocks, {stats['failed']} failed")
+  s = stats
+  log.info(f"handbook: executed {s['blocks']} python blocks, {s['failed']} failed "
+           f"({s['executed']} run, {s['cached']} from the cache, {s['skipped']} skipped: no device)")
 
+
+# ---------------------------------------------------------------- cache keys
+
+def tree_hash(root: pathlib.Path, parts=SOURCES) -> str:
+  """One hash of every file under `parts` (names and contents), in a fixed order."""
+  h = hashlib.sha256()
+  for part in parts:
+    for p in sorted((root / part).rglob("*")):
+      if p.is_file() and "__pycache__" not in p.parts and not p.name.endswith(".egg-info") and ".egg-info" not in str(p):
+        h.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes() + b"\0")
+  return h.hexdigest()
+
+
+def base_key(root: pathlib.Path) -> str:
+  """What every block's output depends on besides its own code: tinygrad, the environment, the project's code."""
+  return hashlib.sha256(f"{CACHE_VERSION}\0{env.fingerprint()}\0{tree_hash(root)}".encode()).hexdigest()
+
+
+def block_key(prev: str, page: str | None, code: str, depends: str = "") -> str:
+  h = hashlib.sha256(f"{_base_key}\0{prev}\0{page}\0{code}".encode())
+  for name in depends.split():
+    path = _root / name
+    h.update(name.encode() + b"\0" + (tree_hash(_root, (name,)) if path.is_dir() else path.read_bytes() if path.is_file() else b"missing"))
+  return h.hexdigest()
+
+
+def _load(key: str) -> str | None:
+  try: return json.loads((cache_dir() / f"{key}.json").read_text(encoding="utf8"))["output"]
+  except (OSError, ValueError, KeyError): return None
+
+
+def _store(key: str, output: str) -> None:
+  cache_dir().mkdir(parents=True, exist_ok=True)
+  tmp = cache_dir() / f"{key}.{os.getpid()}.tmp"
+  tmp.write_text(json.dumps({"output": output}), encoding="utf8")
+  tmp.replace(cache_dir() / f"{key}.json")
+
+
+# ---------------------------------------------------------------- time limit
+
+def _raise_in(thread_id: int) -> None:
+  ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(BlockTimeout))
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float, what: str):
+  """Raise BlockTimeout inside the block after `seconds`: a signal in the main thread (it also interrupts
+  blocking system calls), an asynchronous exception elsewhere (`mkdocs serve` may build off the main thread)."""
+  if seconds <= 0:
+    yield
+    return
+  def fire(*_): raise BlockTimeout(f"block at {what} stopped after {seconds:g} s (the limit: HANDBOOK_BLOCK_TIMEOUT, or timeout= on the fence)")
+  if threading.current_thread() is threading.main_thread():
+    # an outer alarm (pytest-timeout's) is put back afterwards with the time it has left
+    old = signal.signal(signal.SIGALRM, fire)
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    start = time.monotonic()
+    try: yield
+    finally:
+      signal.setitimer(signal.ITIMER_REAL, 0)
+      signal.signal(signal.SIGALRM, old)
+      if outer: signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - start), 0.001))
+  else:
+    timer = threading.Timer(seconds, _raise_in, (threading.get_ident(),))
+    timer.start()
+    try: yield
+    finally: timer.cancel()
+
+
+# ---------------------------------------------------------------- devices a block needs
+
+_opens: dict[str, str] = {}
+
+
+def device_missing(names: str) -> str:
+  """"" when one of the comma-separated devices opens here, else why none does (one line)."""
+  from tinygrad import Device
+  reasons = []
+  for name in (n.strip().upper() for n in names.split(",") if n.strip()):
+    if name not in _opens:
+      try:
+        Device[name]
+        _opens[name] = ""
+      except Exception as e:  # noqa: BLE001 - the failure is the answer
+        _opens[name] = (str(e).strip().split("\n")[0] or type(e).__name__)[:120]
+    if not _opens[name]: return ""
+    reasons.append(f"{name}: {_opens[name]}")
+  return "; ".join(reasons) or "no device named"
+
+
+def skipped_note(names: str, why: str) -> str:
+  devices = " or ".join(n.strip().upper() for n in names.split(",") if n.strip())
+  return (f'!!! note "Not run on this build host"\n\n    This block needs a {devices} device, and none opens on the host that built this '
+          f"page, so it has no output here. Built on such a host, the page shows what it prints.\n\n    `{why}`\n")
+
+
+# ---------------------------------------------------------------- escaping
+
+_CODE = re.compile(r"(^```.*?^```[ \t]*$|^~~~.*?^~~~[ \t]*$|`+[^`\n]*`+)", re.M | re.S)
+
+
+def escape_html(markdown: str) -> str:
+  """Escape raw HTML in Markdown output (outside code spans and fences, which Markdown escapes itself)."""
+  parts = _CODE.split(markdown)
+  return "".join(p if i % 2 else p.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for i, p in enumerate(parts))
+
+
+# ---------------------------------------------------------------- the wrapped formatter and runner
 
 def locate(code: str) -> str:
   """`docs/<page>.md:<line>` of the fence whose code this is."""
@@ -66,16 +225,55 @@ def session_key(page: str | None, session: str | None) -> str | None:
   return f"{page}::{session}" if session else None
 
 
+def _format(**kw):
+  """markdown-exec's base_format for Python blocks, with the handbook's own options taken out first."""
+  global _block
+  extra = dict(kw.get("extra") or {})
+  _block = {k: extra.pop(k) for k in OWN_OPTIONS if k in extra}
+  kw["extra"] = extra
+  if "device" in _block and (why := device_missing(_block["device"])):
+    stats["blocks"] += 1
+    stats["skipped"] += 1
+    _log.info(f"{locate(kw['code'])}: skipped, not run on this build host ({why})")
+    return _orig_format(**{**kw, "run": lambda *_, **__: skipped_note(_block["device"], why), "result": "", "html": False,
+                           "source": kw.get("source") or "above"})
+  if not kw.get("html") and not kw.get("result"):
+    run = kw["run"]
+    kw["run"] = lambda *a, **k: escape_html(run(*a, **k))
+  return _orig_format(**kw)
+
+
+def _execute(code: str, key: str | None, returncode, id, extra) -> str:  # noqa: A002
+  seconds = float(_block.get("timeout", default_timeout()))
+  with time_limit(seconds, locate(code)):
+    return _orig_run(code, returncode=returncode, session=key, id=id, **extra)
+
+
 def _run(code: str, returncode: int | None = None, session: str | None = None, id: str | None = None, **extra):  # noqa: A002
   key = session_key(_page, session)
-  if key is None or key not in _seen:
-    env.seed()
-    if key is not None: _seen.add(key)
+  state = _sessions.setdefault(key, Session()) if key else None
+  ckey = block_key(state.chain if state else "", _page, code, _block.get("depends", ""))
+  if state: state.chain = ckey
   stats["blocks"] += 1
+  if cache_enabled() and (hit := _load(ckey)) is not None:
+    stats["cached"] += 1
+    if state: state.pending.append(code)
+    return hit
   try:
-    return _orig_run(code, returncode=returncode, session=key, id=id, **extra)
+    if state is None: env.seed()
+    else:
+      if not state.live: env.seed()
+      state.live = True
+      for earlier in state.pending: _execute(earlier, key, None, None, {})   # the session as it was, output unused
+      state.pending.clear()
+    stats["executed"] += 1
+    t = time.perf_counter()
+    out = _execute(code, key, returncode, id, extra)
+    if time.perf_counter() - t > 10: _log.info(f"{locate(code)}: block took {time.perf_counter() - t:.0f} s")
   except ExecutionError as error:
     stats["failed"] += 1
     last = next((ln for ln in reversed(str(error).strip().split("\n")) if ln.strip() and not ln.startswith("```")), "")
-    _log.warning(f"{locate(code)}: python block failed: {last.strip()}")
+    _log.warning(f"{locate(code)}: python block failed: {last.strip().removeprefix('handbook.execute.')}")
     raise
+  _store(ckey, out)
+  return out

@@ -3,17 +3,28 @@
 * Applies the build environment (`handbook.env`) before any page imports tinygrad, so `mkdocs build`,
   `mkdocs serve`, `make docs` and the tests all execute in the same environment.
 * Runs markdown-exec's Python blocks through `handbook.execute`: per-page sessions, seeded randomness,
-  page-and-line error reports.
+  page-and-line error reports, the execution cache, time limits, blocks that need a device.
+* Dates the build by the commit (`SOURCE_DATE_EPOCH`), so the sitemap of a commit is the same on every build.
 * Keeps griffe (mkdocstrings) away from tinygrad's generated runtime bindings, which cost minutes to parse.
 """
 from __future__ import annotations
 
 import logging
+import os
 import pathlib
+import subprocess
 
 from handbook import env
 
 env.apply()
+
+
+def _commit_time() -> str:
+  try: return subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=env.ROOT, capture_output=True, text=True, timeout=10).stdout.strip()
+  except (OSError, subprocess.SubprocessError): return ""
+
+
+if "SOURCE_DATE_EPOCH" not in os.environ and (_t := _commit_time()): os.environ["SOURCE_DATE_EPOCH"] = _t
 
 from griffe import ModuleFinder  # noqa: E402
 from handbook import execute  # noqa: E402

@@ -7,7 +7,9 @@ lines as Python, and silently skip fences inside admonitions and content tabs. T
 * collects only the blocks the build executes (`exec="on"`), wherever they are nested;
 * gives blocks of the same page and `session` one namespace, seeded like the build does;
 * runs `--8<-- "file"` includes as the file's own code, under its own name and line numbers;
-* reports a failure as `docs/<page>.md:<line>` with a traceback that starts in the page or snippet.
+* reports a failure as `docs/<page>.md:<line>` with a traceback that starts in the page or snippet;
+* stops a block after the build's time limit (`HANDBOOK_BLOCK_TIMEOUT`, the fence's `timeout=`), and skips
+  a block whose `device=` does not open here, naming the page and line, as the build does.
 
 It uses pytest-markdown-docs' runner registry (`_runners`, private in 0.9.2): the version is pinned.
 """
@@ -27,7 +29,7 @@ env.apply()
 from markdown_it.token import Token  # noqa: E402
 from pytest_markdown_docs._runners import DefaultRunner, register_runner  # noqa: E402
 
-from handbook import fences  # noqa: E402
+from handbook import execute, fences  # noqa: E402
 
 _namespaces: dict[tuple[str, str], dict] = {}
 
@@ -67,6 +69,10 @@ class HandbookRunner(DefaultRunner):
   def runtest(self, test, args, *, asyncio_runner=None):
     page = pathlib.Path(test.source_path)
     fence = fence_at(page, test.start_line)
+    root = project_root(page)
+    where = f"{page.resolve().relative_to(root) if page.resolve().is_relative_to(root) else page}:{fence.line}"
+    if "device" in fence.attrs and (why := execute.device_missing(fence.attrs["device"])):
+      pytest.skip(f"{where}: not run on this host, it needs {fence.attrs['device']} ({why})")
     if fence.session:
       key = (str(page.resolve()), fence.session)
       if key not in _namespaces:
@@ -77,8 +83,9 @@ class HandbookRunner(DefaultRunner):
       env.seed()
       namespace = args
     self.printed = io.StringIO()
-    with contextlib.redirect_stdout(self.printed):
-      for filename, code in fences.segments(fence, project_root(page)):
+    seconds = float(fence.attrs.get("timeout", execute.default_timeout()))
+    with contextlib.redirect_stdout(self.printed), execute.time_limit(seconds, where):
+      for filename, code in fences.segments(fence, root):
         exec(compile(code, filename, "exec", dont_inherit=True), namespace)
 
   def repr_failure(self, test, excinfo, style=None):
