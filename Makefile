@@ -1,5 +1,6 @@
 # The handbook's two set-up commands: `make serve` (the site on http://127.0.0.1:8000) and `make test`.
-# Both create .venv, install the project with its docs and test extras, and make sure clang is there.
+# Both create .venv, install the project with its docs and test extras, and make sure clang is there;
+# make test also makes sure Chromium is there, for the browser tests.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,7 +9,7 @@ STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: serve docs test system clean
+.PHONY: serve docs test system system-test clean
 
 serve: system $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
@@ -16,11 +17,14 @@ serve: system $(STAMP)
 docs: system $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir site
 
-test: system $(STAMP)
+test: system-test $(STAMP)
 	$(BIN)/python -m pytest
 
 system:
 	@scripts/ensure_system.sh python3-venv clang
+
+system-test:
+	@scripts/ensure_system.sh python3-venv clang chromium
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)

@@ -26,7 +26,7 @@ import tempfile
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-COPY = ("mkdocs.yml", "pyproject.toml", "docs", "snippets", "scripts", "data", "src")
+COPY = ("mkdocs.yml", "pyproject.toml", "docs", "snippets", "scripts", "data", "src", "overrides")
 QUIET = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
 BARE = """

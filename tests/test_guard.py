@@ -19,7 +19,7 @@ def broken_copy(tmp_path_factory) -> tuple[pathlib.Path, int, int]:
   """A copy of the handbook whose first executed block on PAGE ends with a failing assert."""
   copy = tmp_path_factory.mktemp("broken")
   for name in ("mkdocs.yml", "pyproject.toml"): shutil.copy(ROOT / name, copy / name)
-  for name in ("docs", "snippets", "scripts", "data", "src"):
+  for name in ("docs", "snippets", "scripts", "data", "src", "overrides"):
     if (ROOT / name).exists(): shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
   page = copy / PAGE
   lines = page.read_text(encoding="utf8").split("\n")
