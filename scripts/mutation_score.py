@@ -17,7 +17,8 @@ def main() -> int:
   for m in MUTANTS:
     found = caught(m)
     hits += bool(found)
-    first = f"{found[0].op} {found[0].dtype} {found[0].kind} {found[0].check}: {found[0].message}" if found else ""
+    r = found[0] if found else None
+    first = "" if r is None else f"{r.check} {r.target}: {r.message}" if m.module == "nn" else f"{r.op} {r.dtype} {r.kind} {r.check}: {r.message}"
     print(f"{'caught' if found else 'MISSED':6s} {m.name:26s} tgkit.{m.module:3s} {len(found):3d} failing cases  {first[:90]}")
   print(f"catch rate: {hits}/{len(MUTANTS)} ({100 * hits / len(MUTANTS):.0f}%)")
   return 0

@@ -12,6 +12,7 @@ import dataclasses
 from collections.abc import Callable, Iterator
 
 from tinygrad import Tensor, dtypes
+from tinygrad import nn as tnn
 
 
 @contextlib.contextmanager
@@ -79,6 +80,20 @@ def _add_broadcasts_reversed(orig):
   return add
 
 
+def _linear_bias_grad_doubled(orig):
+  def call(self, x):  # the same forward values; the bias term's gradient counts twice
+    out = orig(self, x)
+    return out + (self.bias - self.bias.detach())
+  return call
+
+
+def _layernorm_extra_parameter(orig):
+  def init(self, *a, **kw):
+    orig(self, *a, **kw)
+    self.extra = Tensor.ones(3)   # a stray trainable tensor
+  return init
+
+
 MUTANTS: list[Mutant] = [
   Mutant("sigmoid_sign_flip", "sigmoid computes 1/(1+exp(x)) (a wrong activation)", "ops", ("sigmoid",),
          lambda: patched(Tensor, "sigmoid", lambda orig: lambda self: (1 + self.exp()).reciprocal())),
@@ -113,6 +128,12 @@ MUTANTS: list[Mutant] = [
          lambda: patched(Tensor, "reshape", _reshape_accepts_anything)),
   Mutant("where_swaps_branches", "where(c, x, y) returns y where c holds", "ops", ("where",),
          lambda: patched(Tensor, "where", lambda orig: lambda self, x, y: orig(self, y, x))),
+  Mutant("linear_bias_grad_doubled", "Linear computes the right values, but its bias gradient is doubled", "nn", ("Linear",),
+         lambda: patched(tnn.Linear, "__call__", _linear_bias_grad_doubled)),
+  Mutant("layernorm_extra_parameter", "LayerNorm registers a stray trainable tensor", "nn", ("LayerNorm",),
+         lambda: patched(tnn.LayerNorm, "__init__", _layernorm_extra_parameter)),
+  Mutant("sgd_steps_uphill", "SGD (LARS) steps along the gradient instead of against it", "nn", ("SGD",),
+         lambda: patched(tnn.optim.LARS, "_step", lambda orig: lambda self, params, grads: orig(self, params, [-g for g in grads]))),
 ]
 
 
@@ -120,11 +141,15 @@ def _run_module(m: Mutant):
   if m.module == "ops":
     from tgkit import ops
     return ops.run(ops=list(m.target), kinds=m.kinds, dtypes=m.dtypes)
+  if m.module == "nn":
+    from tgkit import nn
+    return nn.run(layers=[t for t in m.target if t in nn.LAYERS], optimizers=[t for t in m.target if t in nn.OPTIMIZERS])
   raise ValueError(f"unknown module {m.module!r}")
 
 
 def _new_failures(m: Mutant, results) -> list:
   from tgkit import ops
+  if m.module == "nn": return [r for r in results if r.status != "pass"]
   return [r for r in results if r.status in ("fail", "error") and not ops.is_known(r)]
 
 

@@ -22,6 +22,10 @@ def tgkit(*args, cwd=None, extra_env=None):
   (["trace", "3 + 4"], "expression gives a int, not a Tensor"),
   (["nosuch"], "invalid choice: 'nosuch'"),
   (["devices", "--device", "CPU:NOPE"], "unknown renderer for CPU 'NOPE'"),
+  (["trace", "nosuchname"], "expression 'nosuchname' raised NameError: name 'nosuchname' is not defined"),
+  (["profile", "Tensor.ones(2,3) @ Tensor.ones(2,3)"], "raised RuntimeError: cannot dot (2, 3) and (2, 3)"),
+  (["gen-test", "--op", "relu", "--device", "NOPE"], "unknown device 'NOPE'"),
+  (["nn", "--device", "NOPE"], "unknown device 'NOPE'"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args, needle):
   p = tgkit(*args)
@@ -85,3 +89,14 @@ def test_report_writes_three_files_and_never_overwrites(tmp_path):
   assert p.returncode == 2 and "already exist" in p.stderr and (out / "report.json").read_text() == stamp
   p = tgkit("report", "--target", "bogus", "--out", str(tmp_path / "other"))
   assert p.returncode == 2 and "unknown report target 'bogus'" in p.stderr and not (tmp_path / "other").exists()
+
+
+def test_gen_test_writes_tests_for_the_device_and_a_summary(tmp_path):
+  out = tmp_path / "test_relu.py"
+  p = tgkit("gen-test", "--op", "relu", "--dtype", "float32", "-o", str(out), "--device", "PYTHON")
+  assert p.returncode == 0, p.stderr
+  assert "DEVICE = 'PYTHON'" in out.read_text() and "device=DEVICE" in out.read_text()
+  assert "1 test function(s)" in p.stdout and "test_op" in p.stdout
+  printed = tgkit("gen-test", "--op", "relu", "--dtype", "float32")
+  assert printed.stdout == out.read_text().replace("DEVICE = 'PYTHON'", "DEVICE = None")   # stdout holds the file alone
+  assert "1 test function(s)" in printed.stderr

@@ -18,12 +18,13 @@ SEED = 0
 # PARALLEL=0: compile in-process, so DEBUG output can be captured and no worker processes linger.
 # NO_COLOR=1: plain text kernel names in DEBUG output and on pages.
 # LRU=0: free device buffers when tensors die, so a long build does not grow without bound.
-# CACHEDB: a project-local kernel cache, never the user's ~/.cache.
+# CACHEDB, TGKIT_CACHE_DIR: project-local caches (tinygrad's kernels, tgkit's schedules and programs), never ~/.cache.
 BUILD_ENV = {
   "PARALLEL": "0",
   "NO_COLOR": "1",
   "LRU": "0",
   "CACHEDB": str(CACHE_DIR / "tinygrad" / "cache.db"),
+  "TGKIT_CACHE_DIR": str(CACHE_DIR / "tgkit"),
   "PYTHONHASHSEED": "0",
 }
 # Never inherited from the caller's shell: they would change what pages show (DEBUG floods output,
@@ -53,4 +54,4 @@ def seed(value: int = SEED) -> None:
 def fingerprint() -> str:
   """What an execution depends on besides the code: tinygrad's version and the build environment."""
   from importlib.metadata import version
-  return f"tinygrad=={version('tinygrad')} " + " ".join(f"{k}={v}" for k, v in sorted(BUILD_ENV.items()) if k != "CACHEDB")
+  return f"tinygrad=={version('tinygrad')} " + " ".join(f"{k}={v}" for k, v in sorted(BUILD_ENV.items()) if k not in ("CACHEDB", "TGKIT_CACHE_DIR"))

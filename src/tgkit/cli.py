@@ -75,7 +75,9 @@ def _eval(expr: str):
   try: code = compile(expr, "<expression>", "eval")
   except SyntaxError as e: raise UsageError(f"expression is not valid Python: {e.msg} at column {e.offset}") from e
   def build():
-    out = eval(code, {"Tensor": Tensor, "dtypes": dtypes, "nn": nn, "np": np})  # noqa: S307 - the user's own expression
+    try: out = eval(code, {"Tensor": Tensor, "dtypes": dtypes, "nn": nn, "np": np})  # noqa: S307 - the user's own expression
+    except Exception as e:  # noqa: BLE001 - a NameError, a shape mismatch ...: the expression is the problem
+      raise UsageError(f"expression {expr!r} raised {type(e).__name__}: {(str(e).strip().splitlines() or [''])[0]}") from e
     if not isinstance(out, Tensor): raise UsageError(f"expression gives a {type(out).__name__}, not a Tensor")
     return out
   return build
@@ -87,7 +89,7 @@ def cmd_ops(a) -> int:
   from tgkit import ops
   dev = _device(a.device)
   with _progress(f"ops on {dev}") as update:
-    results = ops.run(ops=a.op, dtypes=a.dtype, device=dev, grads=not a.no_grad, quick=a.quick, progress=update)
+    results = ops.run(ops=a.op, dtypes=a.dtype, device=dev, grads=not a.no_grad, quick=a.quick, progress=update, cache=not a.no_cache)
   s = ops.summarize(results)
   if a.out: _write_new(a.out, json.dumps([dataclasses.asdict(r) for r in results], indent=2), a.force)
   if a.json: _emit_json({"summary": s, "results": results})
@@ -115,10 +117,16 @@ def cmd_devices(a) -> int:
              [[d.op, d.dtype, d.kind, d.check, *(d.status.get(t, "") for t in targets)] for d in rep.disagreements[:40]])
     return 1 if rep.disagreements else 0
   if a.device: devices.check_device(a.device)
-  found = devices.discover([a.device.split(":")[0]] if a.device else None)
-  targets = list(devices.compile_only_targets()) if a.compile_only else list(devices.HOST_TARGETS)
-  if a.device: targets = [a.device]
-  caps = [devices.capabilities(t) for t in targets]
+  names = [a.device.split(":")[0]] if a.device else None
+  targets = [a.device] if a.device else list(devices.COMPILE_ONLY_CANDIDATES if a.compile_only else devices.HOST_TARGETS)
+  with _progress("devices") as update:
+    update(0, None)
+    found = devices.discover(names)
+    caps = []
+    for i, t in enumerate(targets):
+      caps.append(devices.capabilities(t))
+      update(i + 1, len(targets))
+  if a.compile_only and not a.device: caps = [c for c in caps if c.available]
   if a.json: _emit_json({"devices": found, "capabilities": caps})
   else:
     _table("devices on this host", ["device", "opens", "reason / renderers"],
@@ -171,9 +179,10 @@ def cmd_profile(a) -> int:
 
 
 def cmd_nn(a) -> int:
+  from tinygrad import Context
   from tgkit import nn
-  if a.device: _device(a.device)
-  with _progress("nn checks") as update:
+  dev = _device(a.device)
+  with Context(DEV=dev), _progress(f"nn checks on {dev}") as update:
     update(0, None)
     results = nn.run(layers=a.layer, optimizers=a.optimizer)
   if a.json: _emit_json(results)
@@ -186,15 +195,23 @@ def cmd_nn(a) -> int:
 def cmd_gen_test(a) -> int:
   from tgkit import testgen
   if a.repro:
+    if a.device: raise UsageError("tgkit gen-test: --device applies to --op tests; a reproduction picks its own device")
     p = Path(a.repro)
     if not p.is_file(): raise UsageError(f"{p}: no such file")
     text = testgen.from_repro(p.read_text(encoding="utf8"))
-  elif a.op: text = testgen.from_spec(a.op, a.dtype)
+  elif a.op: text = testgen.from_spec(a.op, a.dtype, device=_device(a.device) if a.device else None)
   else: raise UsageError("tgkit gen-test: give --op NAME (from the op table) or --repro SCRIPT")
   if a.out: _write_new(a.out, text, a.force)
-  if a.json: _emit_json({"path": a.out, "source": text})
-  elif not a.out: print(text, end="")
-  else: print(f"wrote {a.out}")
+  if a.json:
+    _emit_json({"path": a.out, "source": text})
+    return 0
+  if not a.out: print(text, end="")
+  tests = testgen.test_names(text)
+  from rich.table import Table
+  t = Table(title=f"tgkit gen-test: {len(tests)} test function(s)" + (f" in {a.out}" if a.out else ""), title_justify="left")
+  for c in ("test", "parameters"): t.add_column(c)
+  for name, n in tests: t.add_row(name, str(n) if n else "")
+  _console(stderr=not a.out).print(t)   # printed source goes to stdout alone, so it can be redirected into a file
   return 0
 
 
@@ -232,6 +249,7 @@ def parser() -> argparse.ArgumentParser:
   sp.add_argument("--dtype", action="append", help="dtype name (repeatable; default: all)")
   sp.add_argument("--quick", action="store_true", help="only the 1d, broadcast and odd shape kinds")
   sp.add_argument("--no-grad", action="store_true", help="skip gradient checks")
+  sp.add_argument("--no-cache", action="store_true", help="do not use tgkit's disk cache of schedules and programs (tgkit.progcache)")
   sp.add_argument("--out", help="also write every result to this JSON file")
   sp.add_argument("--force", action="store_true", help="overwrite --out if it exists")
   sp = add("devices", "which devices open here, renderer capabilities, compile-only GPU targets, cross-device checks", cmd_devices)
@@ -279,6 +297,10 @@ def main(argv: list[str] | None = None) -> int:
   except KeyboardInterrupt:
     print("tgkit: interrupted", file=sys.stderr)
     return 130
+  except Exception as e:  # noqa: BLE001 - an unexpected failure: one line, TGKIT_TRACEBACK=1 shows where
+    if os.environ.get("TGKIT_TRACEBACK"): raise
+    print(f"tgkit: error: {type(e).__name__}: {(str(e).strip().splitlines() or [''])[0]} (TGKIT_TRACEBACK=1 shows the traceback)", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

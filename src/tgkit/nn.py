@@ -58,7 +58,7 @@ LAYERS: dict[str, LayerSpec] = {
 OPTIMIZERS: dict[str, Callable[[list[Tensor]], object]] = {
   "SGD": lambda p: nn.optim.SGD(p, lr=0.1, momentum=0.9),
   "Adam": lambda p: nn.optim.Adam(p, lr=0.1),
-  "AdamW": lambda p: nn.optim.AdamW(p, lr=0.1, weight_decay=0.0),
+  "AdamW": lambda p: nn.optim.AdamW(p, lr=0.1, weight_decay=0.01),
 }
 
 

@@ -11,20 +11,19 @@ tinygrad's documented (torch-like) semantics, the dtypes it accepts and the shap
 - raises: invalid calls (bad reshape, mismatched matmul, out-of-range axis, ...) raise the
   expected exception type.
 
-`run()` is batched. Inputs are shared between cases. Elementwise ops (unary, binary, compare,
-activation, cast, where) flatten and concatenate the inputs of all their shape kinds, so the op is
-applied once and one kernel checks every kind, and a few ops share that kernel; every case's own
-output shape and dtype are still checked on its lazy tensor. Other cases are stacked by output
-dtype and shape; gradients come from one backward pass over the summed losses. Everything is
-realized in one schedule. A batch that fails to build, compile or run is split until the failing
-case is isolated, and a mismatch inside a stack of different ops is re-run on its own. Integer
-division never shares a kernel: a masked-out lane dividing by zero traps the whole process.
-`run_naive()` checks the same cases one realize at a time: the baseline `scripts/bench_ops.py`
-compares against. Fusing saves compiler invocations, not tinygrad's own per-op code generation,
-which dominates on CPU: expect about 2x, not 10x.
+`run()` is batched and remembers what it computed before. Each case is built as `run_naive()` (the
+baseline `scripts/bench_ops.py` measures against) builds it, on input buffers of its own, so no case
+reads another's data: fusing the cases into shared kernels instead (concatenated or stacked inputs)
+changes the generated code, and such a kernel can pass where the case's own kernel fails to compile.
+The outputs of `BATCH` cases are realized in one schedule, and a batch that fails to build, compile or
+run is halved until the failing case is alone. Scheduling a graph and generating its kernels' code is
+nearly all of the time on CPU; `tgkit.progcache` keeps both on disk, keyed by the graph and by
+tinygrad's source, so a second run (after an edit to `tensor.py`, or none) redoes only what changed.
+`tests/test_ops.py` checks that `run()` and `run_naive()` give every case the same status.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import math
@@ -86,10 +85,7 @@ MOVE_KINDS = ("1d", "permuted", "odd")
 REDUCE_AXIS: dict[str, int | None] = {"scalar": None, "empty": 0, "1d": 0, "permuted": 1, "odd": 1, "large": 1}
 # reductions and softmax run along rows of 7: the permuted kind is a (5, 7) view of a (7, 5) array, so its rows are strided
 ROW_SHAPES: dict[str, tuple[tuple[int, ...], ...]] = {"permuted": ((7, 5),)}
-ROW_KINDS = ("1d", "odd", "permuted")
 NAN_KIND = "1d"   # float inputs of this kind hold nan, +inf and -inf (first, middle and last element of input 0)
-GRAD_FUSE = 4           # gradients stacked into one output tensor
-MAX_FUSE = 12           # cases of equal output dtype and shape stacked into one output tensor
 
 
 @dataclasses.dataclass(frozen=True)
@@ -114,11 +110,9 @@ class OpSpec:
   nan: bool = True
   tol: float = 1.0          # scales the dtype's tolerance
   min_atol: float = 0.0     # the documented error bound of tinygrad's approximation (erf, asin), a floor on atol
-  fuse: bool = True         # False: never share a kernel with other ops (integer division traps in masked lanes)
   shapes: dict[str, tuple[tuple[int, ...], ...]] | None = None
   raises: type | None = None
   axis: bool = False        # fn and ref take the reduction axis (from REDUCE_AXIS)
-  rows: bool = False        # works along the last axis row by row: the row kinds of one dtype share a kernel
 
   @property
   def arity(self) -> int: return len(self.domains)
@@ -188,7 +182,7 @@ def _u(name, fn, ref, group="unary", **kw) -> OpSpec: return OpSpec(name, group,
 def _b(name, fn, ref, group="binary", **kw) -> OpSpec: return OpSpec(name, group, fn, ref, **{"kinds": BINARY_KINDS, "domains": ("any", "any"), **kw})
 def _cmp(name, fn, ref) -> OpSpec: return _b(name, fn, ref, group="compare", dtypes=ALL, out="bool", grad=False)
 def _r(name, fn, ref, **kw) -> OpSpec:
-  return OpSpec(name, "reduce", fn, ref, **{"kinds": REDUCE_KINDS, "axis": True, "rows": True, "shapes": ROW_SHAPES, **kw})
+  return OpSpec(name, "reduce", fn, ref, **{"kinds": REDUCE_KINDS, "axis": True, "shapes": ROW_SHAPES, **kw})
 MOVE_DTYPES = ("float32", "float16", "int8", "bool")   # movement does not look at values: one dtype per width
 def _m(name, fn, ref, **kw) -> OpSpec: return OpSpec(name, "movement", fn, ref, **{"kinds": MOVE_KINDS, "dtypes": MOVE_DTYPES, **kw})
 def _a(name, fn, ref, **kw) -> OpSpec: return OpSpec(name, "activation", fn, ref, **kw)
@@ -240,8 +234,8 @@ _OPS_LIST: list[OpSpec] = [
   _b("sub", lambda a, b: a - b, np.subtract, dtypes=(*FLOATS, *INTS)),
   _b("mul", lambda a, b: a * b, np.multiply, dtypes=ALL),
   _b("div", lambda a, b: a / b, np.divide, dtypes=(*FLOATS, *INTS), domains=("any", "nonzero"), out=_float_out),
-  _b("floordiv", lambda a, b: a // b, np.floor_divide, dtypes=INTS, domains=("any", "nonzero"), grad=False, fuse=False),
-  _b("mod", lambda a, b: a % b, np.mod, dtypes=(*INTS, "float32"), domains=("any", "nonzero"), grad=False, fuse=False),
+  _b("floordiv", lambda a, b: a // b, np.floor_divide, dtypes=INTS, domains=("any", "nonzero"), grad=False),
+  _b("mod", lambda a, b: a % b, np.mod, dtypes=(*INTS, "float32"), domains=("any", "nonzero"), grad=False),
   _b("pow", lambda a, b: a ** b, np.power, dtypes=(*FLOATS, "int32"), domains=("pos", "exp"), tol=2),
   _b("maximum", lambda a, b: a.maximum(b), np.maximum, dtypes=(*FLOATS, *INTS)),
   _b("minimum", lambda a, b: a.minimum(b), np.minimum, dtypes=(*FLOATS, *INTS)),
@@ -330,8 +324,8 @@ _OPS_LIST: list[OpSpec] = [
   _a("hardsigmoid", lambda x: x.hardsigmoid(), lambda x: np.clip(x / 6 + 0.5, 0, 1)),
   _a("hardtanh", lambda x: x.hardtanh(), lambda x: np.clip(x, -1, 1)),
   # softmax
-  OpSpec("softmax", "softmax", lambda x: x.softmax(-1), _softmax, kinds=(*REDUCE_KINDS, "large"), tol=2, rows=True, shapes=ROW_SHAPES),
-  OpSpec("log_softmax", "softmax", lambda x: x.log_softmax(-1), lambda x: np.log(_softmax(x)), kinds=REDUCE_KINDS, tol=2, rows=True,
+  OpSpec("softmax", "softmax", lambda x: x.softmax(-1), _softmax, kinds=(*REDUCE_KINDS, "large"), tol=2, shapes=ROW_SHAPES),
+  OpSpec("log_softmax", "softmax", lambda x: x.log_softmax(-1), lambda x: np.log(_softmax(x)), kinds=REDUCE_KINDS, tol=2,
          shapes=ROW_SHAPES),
   OpSpec("softmax_axis0", "softmax", lambda x: x.softmax(0), lambda x: _softmax(x, 0), kinds=("permuted", "odd"), tol=2),
   # where and friends
@@ -598,14 +592,12 @@ def reference_grad(c: Case) -> list[np.ndarray]:
     return grads
 
 
-def _inputs(c: Case, device: str, cache: dict | None) -> list[Tensor]:
-  """tinygrad inputs of a case; with a cache, equal inputs are shared between cases (one copy each)."""
+def _inputs(c: Case, device: str) -> list[Tensor]:
+  """tinygrad inputs of a case, each on a buffer of its own: two tensors of one numpy array share a buffer, and tinygrad
+  fuses kernels of different cases that read the same buffer."""
   out = []
   for k in c.keys():
-    if cache is None or (k, device) not in cache:
-      t = Tensor(_array(*k), device=device)
-      if cache is not None: cache[(k, device)] = t
-    else: t = cache[(k, device)]
+    t = Tensor(_array(*k).copy(), device=device)
     out.append(t.permute(1, 0) if c.permuted and t.ndim == 2 else t)
   return out
 
@@ -620,8 +612,8 @@ def _expected_dtype(c: Case) -> DType:
   return DTYPES.get(name) or getattr(dtypes, name)
 
 
-def _build_value(c: Case, device: str, cache: dict | None) -> Tensor:
-  out = c.spec.fn(*_inputs(c, device, cache), **c.kw)
+def _build_value(c: Case, device: str) -> Tensor:
+  out = c.spec.fn(*_inputs(c, device), **c.kw)
   if out.dtype != _expected_dtype(c): raise _DtypeMismatch(f"dtype {dtype_name(out.dtype)}, expected {dtype_name(_expected_dtype(c))}")
   return out
 
@@ -631,7 +623,7 @@ class _DtypeMismatch(Exception): pass
 
 def _build_grad(c: Case, device: str) -> tuple[Tensor, list[Tensor]]:
   """(loss, float inputs) for a grad case, on fresh input tensors so no other case contributes."""
-  xs = _inputs(c, device, None)
+  xs = _inputs(c, device)
   out = c.spec.fn(*xs, **c.kw)
   loss = (out * Tensor(_weights(out.shape).astype(np.float32), device=device)).sum()
   return loss, [x for x, dt in zip(xs, c.dts) if dt in FLOATS]
@@ -639,7 +631,7 @@ def _build_grad(c: Case, device: str) -> tuple[Tensor, list[Tensor]]:
 
 def _check_raises(c: Case, device: str) -> Result:
   try:
-    c.spec.fn(*_inputs(c, device, None)).realize()
+    c.spec.fn(*_inputs(c, device)).realize()
   except c.spec.raises as e:
     return _result(c, device, "pass", None, f"raised {first_line(e)}")
   except Exception as e:  # noqa: BLE001 - the wrong error type is the finding
@@ -663,9 +655,16 @@ def _judge_grad(c: Case, device: str, got: list[np.ndarray]) -> Result:
   return _result(c, device, "fail" if msgs else "pass", worst, "; ".join(msgs), tol)
 
 
-@functools.lru_cache(maxsize=None)
 def dtype_support(device: str, dtype: str) -> str:
-  """"" when `device` computes `dtype` here, else why not (the first line of the error)."""
+  """"" when `device` computes `dtype` here, else why not (the first line of the error). Remembered per device,
+  renderer (`Context(DEV="CPU:X86")` changes it) and dtype."""
+  try: renderer = type(Device[device].renderer).__name__
+  except Exception: renderer = ""  # noqa: BLE001 - the probe below reports why the device does not work
+  return _dtype_support(device, renderer, dtype)
+
+
+@functools.lru_cache(maxsize=None)
+def _dtype_support(device: str, renderer: str, dtype: str) -> str:
   a = np.array([1, 0, 1, 1]).astype(_to_np_dtype(DTYPES[dtype]))
   try:
     t = Tensor(a, device=device)
@@ -744,7 +743,7 @@ def _run_one(c: Case, device: str) -> Result:
       gs = loss.gradient(*xs)
       Tensor.realize(*gs)
       return _judge_grad(c, device, [g.numpy() for g in gs])
-    return _judge_value(c, device, _build_value(c, device, None).numpy())
+    return _judge_value(c, device, _build_value(c, device).numpy())
   except _DtypeMismatch as e:
     return _result(c, device, "fail", None, str(e), _tol(c))
   except Exception as e:  # noqa: BLE001 - a crash of the op is a result
@@ -782,202 +781,41 @@ def _run_naive(cases: list[Case], dev: str, progress) -> list[Result]:
 
 # ---------------------------------------------------------------- batched
 
+BATCH = 64   # cases realized in one schedule
+
+
 def _in_order(cases: list[Case], results: list[Result]) -> list[Result]:
   pos = {(c.spec.name, c.dtype, c.kind, c.check): i for i, c in enumerate(cases)}
   return sorted(results, key=lambda r: pos[(r.op, r.dtype, r.kind, r.check)])
 
 
-def _stack(ts: list[Tensor]) -> Tensor:
-  return ts[0].unsqueeze(0) if len(ts) == 1 else Tensor.stack(*ts)
+def _outputs(c: Case, device: str) -> list[Tensor]:
+  """A case's output tensors, built as `_run_one` builds them (on inputs of its own)."""
+  if c.check == "grad":
+    loss, xs = _build_grad(c, device)
+    return list(loss.gradient(*xs))
+  return [_build_value(c, device)]
 
 
-ELEMENTWISE_GROUPS = ("unary", "binary", "compare", "activation", "cast", "where")
-FLAT_KINDS = ("scalar", "1d", "permuted", "odd", "large")   # broadcast and empty cases are stacked instead
-OPS_PER_KERNEL = 4      # elementwise ops sharing one kernel
-
-
-def _values_elementwise(cases: list[Case], device: str, cache: dict) -> tuple[list[Result], list[Case]]:
-  """Elementwise ops: the inputs of all shape kinds of one (op, dtype) are flattened and concatenated, so the op
-  is applied once and one kernel checks every kind; a few ops share a kernel. Each case's output shape and dtype
-  are still checked on its own (lazy) tensor. Returns the results and the cases left for `_values_fused`."""
-  results, rest, units = [], [], []
-  by_op: dict[tuple, list[Case]] = {}
-  for c in cases:
-    if c.spec.group in ELEMENTWISE_GROUPS and c.kind in FLAT_KINDS: by_op.setdefault((c.spec.name, c.dtype), []).append(c)
-    else: rest.append(c)
-  for cs in by_op.values():
-    ok = []
-    for c in cs:
-      try:
-        out = _build_value(c, device, cache)
-        want = reference(c).shape
-        if out.shape != want: results.append(_result(c, device, "fail", None, f"shape {out.shape}, expected {want}", _tol(c)))
-        else: ok.append(c)
-      except _DtypeMismatch as e: results.append(_result(c, device, "fail", None, str(e), _tol(c)))
-      except Exception as e:  # noqa: BLE001
-        results.append(_result(c, device, "error", None, first_line(e), _tol(c)))
-    if ok: units.append(ok)
-  groups: dict[tuple, list] = {}
-  for u in units: groups.setdefault((u[0].spec.out_dtype(u[0].dtype), u[0].spec.fuse or u[0].spec.name), []).append(u)
-  chunks = [g[i:i + n] for g in groups.values() for n in [OPS_PER_KERNEL if g[0][0].spec.fuse else 1] for i in range(0, len(g), n)]
-  return results + _realize_flat(chunks, device, cache), rest
-
-
-def _flat_unit(cs: list[Case], device: str, cache: dict) -> Tensor:
-  ins = [_inputs(c, device, cache) for c in cs]
-  cat = [Tensor.cat(*[x[i].flatten() for x in ins]) if len(ins) > 1 else ins[0][i].flatten() for i in range(cs[0].spec.arity)]
-  return cs[0].spec.fn(*cat)
-
-
-def _realize_flat(chunks: list[list[list[Case]]], device: str, cache: dict) -> list[Result]:
-  if not chunks: return []
-  try:
-    outs = [Tensor.cat(*[_flat_unit(u, device, cache) for u in ch]) if len(ch) > 1 else _flat_unit(ch[0], device, cache) for ch in chunks]
-    Tensor.realize(*outs)
-    arrays = [o.numpy() for o in outs]
-  except Exception:  # noqa: BLE001 - split: each chunk alone, then each op, then each case
-    if len(chunks) > 1: return [r for ch in chunks for r in _realize_flat([ch], device, cache)]
-    if len(chunks[0]) > 1: return [r for u in chunks[0] for r in _realize_flat([[u]], device, cache)]
-    return [_run_one(c, device) for c in chunks[0][0]]
-  results = []
-  for ch, arr in zip(chunks, arrays):
-    off = 0
-    for u in ch:
-      for c in u:
-        want = reference(c)
-        got, off = arr[off:off + want.size], off + want.size
-        if got.size != want.size:
-          results.append(_run_one(c, device))
-          continue
-        got, tol = got.reshape(want.shape), _tol(c)
-        ok, err, msg = compare(got, want, tol)
-        results.append(_result(c, device, "pass" if ok else "fail", err, msg, tol))
-  return results
-
-
-def _values_rows(cases: list[Case], device: str, cache: dict) -> tuple[list[Result], list[Case]]:
-  """Row-wise ops (reductions along the last axis, softmax): the rows of the 1d, odd and permuted inputs of one (op,
-  dtype) are concatenated into one (11, 7) input, so one kernel checks the three kinds. Returns the results and the
-  cases left for `_values_fused`."""
-  results, rest, units = [], [], []
-  by_op: dict[tuple, list[Case]] = {}
-  for c in cases:
-    if c.spec.rows and c.kind in ROW_KINDS: by_op.setdefault((c.spec.name, c.dtype), []).append(c)
-    else: rest.append(c)
-  for cs in by_op.values():
-    ok = []
-    for c in cs:
-      try:
-        out, want = _build_value(c, device, cache), reference(c).shape
-        if out.shape != want: results.append(_result(c, device, "fail", None, f"shape {out.shape}, expected {want}", _tol(c)))
-        else: ok.append(c)
-      except _DtypeMismatch as e: results.append(_result(c, device, "fail", None, str(e), _tol(c)))
-      except Exception as e:  # noqa: BLE001
-        results.append(_result(c, device, "error", None, first_line(e), _tol(c)))
-    if ok: units.append(ok)
-  return results + _realize_rows(units, device, cache), rest
-
-
-def _row_unit(cs: list[Case], device: str, cache: dict) -> Tensor:
-  rows = [_inputs(c, device, cache)[0] for c in cs]
-  x = Tensor.cat(*[r.reshape(-1, r.shape[-1]) for r in rows]) if len(rows) > 1 else rows[0].reshape(-1, rows[0].shape[-1])
-  return cs[0].spec.fn(x, axis=1) if cs[0].spec.axis else cs[0].spec.fn(x)
-
-
-def _realize_rows(units: list[list[Case]], device: str, cache: dict) -> list[Result]:
-  if not units: return []
-  try:
-    outs = [_row_unit(u, device, cache) for u in units]
-    Tensor.realize(*outs)
-    arrays = [o.numpy() for o in outs]
-  except Exception:  # noqa: BLE001 - split: each op alone, then each case
-    if len(units) > 1: return [r for u in units for r in _realize_rows([u], device, cache)]
-    return [_run_one(c, device) for c in units[0]]
-  results = []
-  for u, arr in zip(units, arrays):
-    off = 0
-    for c in u:
-      want, n = reference(c), math.prod(c.shapes[0][:-1]) if c.kind != "permuted" else c.shapes[0][1]
-      got, off = arr[off:off + n], off + n
-      if got.size != want.size:   # the op changed the row layout: judge this case on its own
-        results.append(_run_one(c, device))
-        continue
-      got, tol = got.reshape(want.shape), _tol(c)
-      ok, err, msg = compare(got, want, tol)
-      results.append(_result(c, device, "pass" if ok else "fail", err, msg, tol))
-  return results
-
-
-def _values_fused(cases: list[Case], device: str, cache: dict) -> list[Result]:
-  """Build every case's output, stack outputs of equal dtype and shape, realize all stacks in one schedule."""
+def _realize_batch(cases: list[Case], device: str) -> list[Result]:
+  """Realize the outputs of many cases in one schedule and judge each; where the batch fails to build, compile or
+  run, halve it until the failing case is alone, and `_run_one` reports it as a one-at-a-time run does."""
+  if len(cases) == 1: return [_run_one(cases[0], device)]
   results, built = [], []
   for c in cases:
-    try: built.append((c, _build_value(c, device, cache)))
+    try: built.append((c, _outputs(c, device)))
     except _DtypeMismatch as e: results.append(_result(c, device, "fail", None, str(e), _tol(c)))
-    except Exception as e:  # noqa: BLE001
-      results.append(_result(c, device, "error", None, first_line(e), _tol(c)))
-  groups: dict[tuple, list] = {}
-  for c, t in built: groups.setdefault((t.dtype, t.shape, c.spec.fuse or id(c)), []).append(c)
-  chunks = [g[i:i + MAX_FUSE] for g in groups.values() for i in range(0, len(g), MAX_FUSE)]
-  return results + _realize_chunks(chunks, device, cache, {id(c): t for c, t in built})
-
-
-def _realize_chunks(chunks: list[list[Case]], device: str, cache: dict, outs: dict | None) -> list[Result]:
-  """Realize the stacked chunks in one schedule; if that fails, each chunk alone, bisecting a failing chunk."""
-  if not chunks: return []
-  try:
-    stacks = [_stack([outs[id(c)] if outs else _build_value(c, device, cache) for c in ch]) for ch in chunks]
-    Tensor.realize(*[s for s in stacks if s.numel() > 0])
-    arrays = [s.numpy() for s in stacks]
-  except Exception:  # noqa: BLE001 - split: find the case(s) that break the batch
-    if len(chunks) > 1: return [r for ch in chunks for r in _realize_chunks([ch], device, cache, None)]
-    ch = chunks[0]
-    if len(ch) == 1: return [_run_one(ch[0], device)]
-    return _realize_chunks([ch[:len(ch) // 2]], device, cache, None) + _realize_chunks([ch[len(ch) // 2:]], device, cache, None)
-  results = []
-  for ch, arr in zip(chunks, arrays):
-    for i, c in enumerate(ch):
-      r = _judge_value(c, device, arr[i])
-      if r.status != "pass" and len(ch) > 1:   # confirm on its own
-        alone = _run_one(c, device)
-        r = alone if alone.status != "pass" else dataclasses.replace(r, message=r.message + f" (only when fused with {len(ch) - 1} other cases)")
-      results.append(r)
-  return results
-
-
-def _grads_fused(cases: list[Case], device: str) -> list[Result]:
-  """One backward pass for all grad cases (the losses are summed; each case has its own inputs)."""
-  results, built = [], []
-  for c in cases:
-    try: built.append((c, *_build_grad(c, device)))
-    except Exception as e:  # noqa: BLE001
-      results.append(_result(c, device, "error", None, first_line(e), _tol(c)))
+    except Exception as e:  # noqa: BLE001 - a crash of the op is a result
+      results.append(_error(c, device, e))
   if not built: return results
   try:
-    total = built[0][1]
-    for _, loss, _ in built[1:]: total = total + loss
-    grads = total.gradient(*[x for _, _, xs in built for x in xs])
-    groups: dict[tuple, list] = {}
-    for i, g in enumerate(grads): groups.setdefault(g.shape, []).append(i)
-    chunks = [idx[i:i + GRAD_FUSE] for idx in groups.values() for i in range(0, len(idx), GRAD_FUSE)]
-    stacks = [_stack([grads[i] for i in ch]) for ch in chunks]
-    Tensor.realize(*[s for s in stacks if s.numel() > 0])
-    got: dict[int, np.ndarray] = {}
-    for ch, s in zip(chunks, stacks):
-      arr = s.numpy()
-      for k, i in enumerate(ch): got[i] = arr[k]
-  except Exception:  # noqa: BLE001
-    if len(built) == 1: return results + [_run_one(built[0][0], device)]
-    half = len(built) // 2
-    return results + _grads_fused([c for c, _, _ in built[:half]], device) + _grads_fused([c for c, _, _ in built[half:]], device)
-  pos = 0
-  for c, _, xs in built:
-    r = _judge_grad(c, device, [got[pos + k] for k in range(len(xs))])
-    pos += len(xs)
-    if r.status != "pass" and len(built) > 1:
-      alone = _run_one(c, device)
-      r = alone if alone.status != "pass" else dataclasses.replace(r, message=r.message + " (only when fused)")
-    results.append(r)
+    Tensor.realize(*[t for _, ts in built for t in ts])
+    arrays = [[t.numpy() for t in ts] for _, ts in built]
+  except Exception:  # noqa: BLE001 - find the case that breaks the batch
+    half = (len(built) + 1) // 2
+    return results + _realize_batch([c for c, _ in built[:half]], device) + _realize_batch([c for c, _ in built[half:]], device)
+  for (c, _), arrs in zip(built, arrays):
+    results.append(_judge_grad(c, device, arrs) if c.check == "grad" else _judge_value(c, device, arrs[0]))
   return results
 
 
@@ -989,7 +827,7 @@ def quick_kinds() -> tuple[str, ...]:
   return QUICK_KINDS
 
 
-def run(ops=None, dtypes=None, device=None, grads=True, progress=None, kinds=None, quick=False) -> list[Result]:
+def run(ops=None, dtypes=None, device=None, grads=True, progress=None, kinds=None, quick=False, cache=True) -> list[Result]:
   """Check the op table on a device, batched.
 
   Args:
@@ -1000,6 +838,8 @@ def run(ops=None, dtypes=None, device=None, grads=True, progress=None, kinds=Non
     progress: called as `progress(done, total)` (case counts) as batches of cases finish.
     kinds: shape kinds from `SHAPE_KINDS` (None: all).
     quick: a fast subset: the "odd", "broadcast" and "1d" shape kinds only.
+    cache: take schedules and compiled programs from tgkit's disk cache and store new ones (`tgkit.progcache`);
+      turn it off when tinygrad's internals are patched in-process, which the cache cannot see.
 
   Returns:
     One Result per case, in table order.
@@ -1011,23 +851,16 @@ def run(ops=None, dtypes=None, device=None, grads=True, progress=None, kinds=Non
   dev = _device(device)
   if kinds is None and dev == "PYTHON": kinds = tuple(k for k in SHAPE_KINDS if k != "large")
   cases = build_cases(ops, dtypes, grads, kinds)
-  with _STDERR: return _run_batched(cases, dev, _counter(progress, len(cases)))
+  from tgkit import progcache
+  with _STDERR, progcache.enabled() if cache else contextlib.nullcontext():
+    return _run_batched(cases, dev, _counter(progress, len(cases)))
 
 
 def _run_batched(cases: list[Case], dev: str, progress) -> list[Result]:
   done, rest = _partition(cases, dev, progress)
-  cache: dict = {}
-  values = [c for c in rest if c.check == "value"]
-  gcases = [c for c in rest if c.check == "grad"]
-  for c in values: _inputs(c, dev, cache)
-  if cache: Tensor.realize(*cache.values())
-  flat, rest = _values_elementwise(values, dev, cache)
-  rows, stacked = _values_rows(rest, dev, cache)
-  done += flat + rows + _values_fused(stacked, dev, cache)
-  if progress: progress(len(values))
-  if gcases:
-    done += _grads_fused(gcases, dev)
-    if progress: progress(len(gcases))
+  for i in range(0, len(rest), BATCH):
+    done += _realize_batch(rest[i:i + BATCH], dev)
+    if progress: progress(len(rest[i:i + BATCH]))
   return _in_order(cases, done)
 
 

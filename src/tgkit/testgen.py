@@ -28,10 +28,11 @@ def _ident(text: str) -> str:
   return re.sub(r"\W+", "_", text).strip("_").lower() or "case"
 
 
-def from_spec(ops: list[str], dtypes: list[str] | None = None) -> str:
+def from_spec(ops: list[str], dtypes: list[str] | None = None, device: str | None = None) -> str:
   """A pytest file with one test per op and dtype of the op table, each running every case of that pair.
 
-  A case that fails with a documented tinygrad disagreement (`tgkit.ops.KNOWN_DISAGREEMENTS`) is an xfail.
+  A case that fails with a documented tinygrad disagreement (`tgkit.ops.KNOWN_DISAGREEMENTS`) does not fail its test.
+  `device` (e.g. "PYTHON") is the device the tests run on; None: tinygrad's default where the file runs.
 
   Raises:
     UsageError: an unknown op or dtype, or no cases (checked now, not when the file runs).
@@ -46,11 +47,12 @@ def from_spec(ops: list[str], dtypes: list[str] | None = None) -> str:
     from tgkit import ops
 
     PAIRS = {pairs!r}
+    DEVICE = {device!r}
 
 
     @pytest.mark.parametrize("op,dtype", PAIRS, ids=[f"{{o}}-{{d}}" for o, d in PAIRS])
     def test_op(op, dtype):
-      results = ops.run_naive(ops=[op], dtypes=[dtype])
+      results = ops.run_naive(ops=[op], dtypes=[dtype], device=DEVICE)
       assert results, "no cases"
       bad = [r for r in results if r.status != "pass" and not ops.is_known(r)]
       assert not bad, "; ".join(f"{{r.kind}} {{r.check}}: {{r.status}}: {{r.message}}" for r in bad)
@@ -84,3 +86,13 @@ def from_repro(script: str, name: str = "regression") -> str:
           "    np.testing.assert_allclose(got, np.asarray(ref), atol=atol, rtol=rtol, equal_nan=True)",
           "", "", 'if __name__ == "__main__":', "  unittest.main()"]
   return HEADER.format(what=" from a bug reproduction") + "\n".join(lines) + "\n\n\n" + "\n".join(test) + "\n"
+
+
+def test_names(source: str) -> list[tuple[str, int]]:
+  """(name, number of parametrized cases or 0) of each test function in a generated file."""
+  tree, out = ast.parse(source), []
+  pairs = next((ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "PAIRS"), None)
+  for node in ast.walk(tree):
+    if isinstance(node, ast.FunctionDef) and node.name.startswith("test"):
+      out.append((node.name, len(pairs) if pairs and node.decorator_list else 0))
+  return out
