@@ -48,3 +48,12 @@ def test_the_same_commit_builds_the_same_site(built_site, tmp_path):
     if name == "cached": assert re.search(r"\(0 run, \d+ from the cache", again.stdout + again.stderr), (again.stdout + again.stderr)[-2000:]
     diff = differences(site, tmp_path / name)
     assert not diff, f"{name} build differs in {diff[:10]}:\n{first_difference(site, tmp_path / name, diff[0])}"
+
+
+def test_no_page_shows_escaped_html(built_site):
+  """A block that prints HTML without html="1" has it escaped: the tags would show up as text on the page."""
+  site, proc = built_site
+  assert proc.returncode == 0
+  tag = re.compile(r"<p>&lt;/?(?:div|span|table|details|summary|br|img|a)\b")
+  bad = [str(p.relative_to(site)) for p in sorted(site.rglob("*.html")) if tag.search(p.read_text(encoding="utf8"))]
+  assert not bad, f"pages showing escaped HTML tags as text: {bad}"

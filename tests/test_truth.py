@@ -19,6 +19,8 @@ The scanner reads each page under docs/ and collects five kinds of names:
   tag), never a branch, and the file must exist at that commit.
 * stale names: every word the migration page lists as gone (`ShapeTracker`, `tinygrad/engine/schedule.py`, ...).
 
+snippets/*.py files get the same check, each scanned as one Python block.
+
 Only docs/guides/migration.md may name what no longer exists, and only what its rows prove absent.
 """
 from __future__ import annotations
@@ -150,7 +152,7 @@ class Finding:
   name: str
   why: str
 
-  def __str__(self): return f"docs/{self.page}:{self.line}: {self.kind} {self.name!r}: {self.why}"
+  def __str__(self): return f"{'' if self.page.startswith('snippets/') else 'docs/'}{self.page}:{self.line}: {self.kind} {self.name!r}: {self.why}"
 
 
 URL = re.compile(r"https?://[^\s)>\]`'\"]+")
@@ -180,16 +182,20 @@ def page_regions(text: str, page: pathlib.Path) -> list[tuple[int, str, str]]:
   return out
 
 
-def scan(text: str, page: str) -> list[Finding]:
-  """Every name on one page that does not exist in the pinned tinygrad (empty when the page is true)."""
+def scan(text: str, page: str, migration: bool | None = None, offset: int = 0) -> list[Finding]:
+  """Every name on one page that does not exist in the pinned tinygrad (empty when the page is true).
+
+  `migration`: the page may name what its migration rows prove gone (default: only the migration page);
+  `offset` is subtracted from line numbers (a snippet is scanned wrapped in a fence).
+  """
   found: list[Finding] = []
-  is_migration = page == MIGRATION
+  is_migration = page == MIGRATION if migration is None else migration
   stale = stale_words()
-  allowed_old = " ".join(r.old for r in migration_rows()["ROWS"]) if is_migration else ""
+  allowed_old = " ".join(f"{r.old} {' '.join(r.gone)}" for r in migration_rows()["ROWS"]) if is_migration else ""
 
   def report(line, kind, name, why):
     if is_migration and name in allowed_old: return   # named by a row whose absence the page asserts
-    found.append(Finding(page, line, kind, name, why))
+    found.append(Finding(page, line - offset, kind, name, why))
 
   for first, kind, body in page_regions(text, DOCS / page):
     for k, ln in enumerate(body.split("\n")):
@@ -197,6 +203,7 @@ def scan(text: str, page: str) -> list[Finding]:
       for url in URL.findall(ln):
         if (m := GH.match(url)):
           ref, path = m.group(1), m.group(2).rstrip("/.")
+          if "{" in ref: continue   # a link template in code: the code fills in the pinned commit
           if ref != COMMIT and not re.fullmatch(r"v\d+\.\d+\.\d+", ref):
             report(line, "link", url, f"points at {ref!r}; link the pinned commit {COMMIT}")
           elif path and ref == COMMIT and not any(f == path or f.startswith(path + "/") for f in REPO_FILES):
@@ -241,6 +248,19 @@ PAGES = sorted(str(p.relative_to(DOCS)) for p in DOCS.rglob("*.md"))
 @pytest.mark.parametrize("page", PAGES)
 def test_page_names_exist(page):
   findings = scan((DOCS / page).read_text(encoding="utf8"), page)
+  assert not findings, "names that do not exist in tinygrad 0.14.0:\n" + "\n".join(map(str, findings))
+
+
+SNIPPETS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "snippets").rglob("*.py"))
+
+
+@pytest.mark.parametrize("snippet", SNIPPETS)
+def test_snippet_names_exist(snippet):
+  """Snippets are what pages show: the same check, with the file as one Python block."""
+  text = "```python\n" + (ROOT / snippet).read_text(encoding="utf8") + "\n```\n"
+  findings = scan(text, snippet, migration=snippet == "snippets/guides/migration.py", offset=1)
+  findings += [Finding(snippet, i + 1, "link", m[1], f"link templates must use the pinned commit {COMMIT}")
+               for i, ln in enumerate(text.split("\n")[1:]) if (m := re.match(r'^COMMIT = "(\w+)"', ln)) and m[1] != COMMIT]
   assert not findings, "names that do not exist in tinygrad 0.14.0:\n" + "\n".join(map(str, findings))
 
 

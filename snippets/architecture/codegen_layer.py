@@ -12,6 +12,7 @@ linear = (x * 2 + 1).sum(axis=1).schedule_linear()
 run_linear(linear)
 ast = linear.src[0].src[0]            # the kernel's AST: a SINK
 print(pyrender(ast))
+assert ast.op is Ops.SINK
 # --8<-- [end:ast]
 
 # --8<-- [start:program]
@@ -23,6 +24,8 @@ info = prg.arg
 print(f"ProgramInfo: name={info.name} global_size={info.global_size} local_size={info.local_size} globals={info.globals} outs={info.outs} ins={info.ins}")
 print("applied opts:", prg.src[0].arg.applied_opts)
 print(source(prg))
+assert [s.op.name for s in prg.src] == ["SINK", "LINEAR", "SOURCE", "BINARY"]
+assert (info.globals, info.outs, info.ins) == ((0, 1), (0,), (1,))   # buffer 0 is written, buffer 1 read
 # --8<-- [end:program]
 
 # --8<-- [start:noopt]

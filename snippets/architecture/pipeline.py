@@ -18,7 +18,7 @@ print(c)
 # --8<-- [start:uops]
 ops = [u.op.name for u in c.uop.toposort()]
 print(len(ops), "UOps:", " ".join(ops))
-assert c.uop.op is Ops.REDUCE
+assert c.uop.op is Ops.REDUCE and len(ops) == 16
 # --8<-- [end:uops]
 
 # --8<-- [start:schedule]

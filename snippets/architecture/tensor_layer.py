@@ -54,9 +54,11 @@ assert dv.tolist() == [12.0, 27.0] and v.grad is None
 # --8<-- [start:gradgraph]
 u = Tensor([1.0, 2.0, 3.0])
 g, = (u * u).sum().gradient(u)
-print("the gradient is a graph too:", g.uop.op.name, "with", len(g.uop.toposort()), "UOps")
+graph = g.uop.op.name, len(g.uop.toposort())
+print("the gradient is a graph too:", graph[0], "with", graph[1], "UOps")
 GlobalCounters.reset()
 g.realize()
 print("realizing it ran", GlobalCounters.kernel_count, "call(s)")
+assert graph == ("ADD", 7) and GlobalCounters.kernel_count == 2
 assert g.tolist() == [2.0, 4.0, 6.0]
 # --8<-- [end:gradgraph]

@@ -5,6 +5,7 @@ from tinygrad.uop import Ops, GroupOp
 from tinygrad.uop.ops import UPat, PatternMatcher, graph_rewrite
 
 print(len(Ops), "ops:", " ".join(op.name for op in Ops))
+assert len(Ops) == 79
 # --8<-- [end:ops]
 
 # --8<-- [start:groups]
@@ -20,6 +21,8 @@ y = (x * 1 + 2) * 1
 print(y.op, y.dtype, "sources:", [s.op.name for s in y.src])
 print("value range of y:", y.vmin, "..", y.vmax)
 print(y)
+assert y.op is Ops.MUL and y.dtype == dtypes.weakint and [s.op for s in y.src] == [Ops.ADD, Ops.CONST]
+assert (y.vmin, y.vmax) == (2, 12)
 # --8<-- [end:build]
 
 # --8<-- [start:hashcons]

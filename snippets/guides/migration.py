@@ -19,8 +19,8 @@ REPO = {ln for ln in REPO_FILES.read_text().splitlines() if ln and not ln.starts
 def exists(check: str) -> bool:
   """Whether one name exists in the pinned tinygrad. `check` is `kind:name`:
   path (a file or folder of the installed package), repo (a file of tinygrad's repository),
-  module (importable), attr (`module:Obj.attr`), kwarg (`Tensor:name` accepted by Tensor()),
-  env (`NAME=value` accepted by a fresh process that opens the default device)."""
+  module (importable), attr (`module:Obj.attr`), params (`module:func(a,b)`: exactly these parameters),
+  kwarg (`Tensor:name` accepted by Tensor()), env (`NAME=value` accepted by a fresh process that opens the default device)."""
   kind, name = check.split(":", 1)
   if kind == "path": return (PACKAGE / name).exists()
   if kind == "repo": return name in REPO or any(f.startswith(name.rstrip("/") + "/") for f in REPO)
@@ -35,6 +35,13 @@ def exists(check: str) -> bool:
       if not hasattr(obj, a): return False
       obj = getattr(obj, a)
     return True
+  if kind == "params":
+    target, params = name.rstrip(")").split("(")
+    if not exists(f"attr:{target}"): return False
+    module, attrs = target.split(":")
+    fn = importlib.import_module(module)
+    for a in attrs.split("."): fn = getattr(fn, a)
+    return list(inspect.signature(fn).parameters) == [p for p in params.split(",") if p]
   if kind == "kwarg": return name.split(":")[1] in inspect.signature(tinygrad.Tensor.__init__).parameters
   if kind == "env":
     key, value = name.split("=")
@@ -43,7 +50,7 @@ def exists(check: str) -> bool:
     proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     if proc.returncode != 0 and "deprecated" not in proc.stderr: raise RuntimeError(f"{name}: {proc.stderr.strip().splitlines()[-1]}")
     return proc.returncode == 0   # False: tinygrad rejects the setting as deprecated
-  raise ValueError(f"unknown check kind {kind!r}; choose from: attr, env, kwarg, module, path, repo")
+  raise ValueError(f"unknown check kind {kind!r}; choose from: attr, env, kwarg, module, params, path, repo")
 
 
 @dataclasses.dataclass
@@ -64,9 +71,11 @@ ROWS = [
   Row("`LazyBuffer`, `Tensor.lazydata`", "`Tensor.uop`, a `UOp`", ["attr:tinygrad.tensor:Tensor.lazydata", "attr:tinygrad.tensor:LazyBuffer"],
       ["attr:tinygrad.tensor:Tensor.uop", "attr:tinygrad.uop.ops:UOp"], ["LazyBuffer", "lazydata"]),
   Row("`create_schedule(outs)` in `tinygrad/engine/schedule.py`, `Tensor.schedule()`",
-      "`Tensor.schedule_linear()`: a `LINEAR` UOp of `CALL`s; the scheduler lives in `tinygrad/schedule/__init__.py`",
-      ["path:tinygrad/engine/schedule.py", "attr:tinygrad.tensor:Tensor.schedule"],
-      ["attr:tinygrad.tensor:Tensor.schedule_linear", "path:tinygrad/schedule/__init__.py", "attr:tinygrad.uop:Ops.LINEAR"],
+      "`Tensor.schedule_linear()`: a `LINEAR` UOp of `CALL`s; the scheduler lives in `tinygrad/schedule/__init__.py`, whose "
+      "`create_schedule(sched_sink)` is internal: it orders the kernels of the kernel graph that `get_kernel_graph` builds",
+      ["path:tinygrad/engine/schedule.py", "attr:tinygrad.tensor:Tensor.schedule", "params:tinygrad.schedule:create_schedule(outs)"],
+      ["attr:tinygrad.tensor:Tensor.schedule_linear", "path:tinygrad/schedule/__init__.py", "attr:tinygrad.uop:Ops.LINEAR",
+       "params:tinygrad.schedule:create_schedule(sched_sink)", "attr:tinygrad.schedule.rangeify:get_kernel_graph"],
       ["tinygrad/engine/schedule.py", "Tensor.schedule()"]),
   Row("`ScheduleItem`, `ExecItem`, `run_schedule`, `lower_schedule`", "`CALL` UOps in the `LINEAR`, run by `tinygrad.engine.realize.run_linear`",
       [f"attr:tinygrad.engine.realize:{name}" for name in ("ExecItem", "run_schedule", "lower_schedule", "ScheduleItem")],

@@ -8,6 +8,7 @@ b = Tensor.ones(2, 2)
 c = (a @ b + 1).relu()          # nothing has run yet: c is a graph of UOps
 print("lazy:", c)
 print("value:", c.tolist())     # tolist() realizes the graph: kernels compile and run
+assert c.tolist() == [[4.0, 4.0], [8.0, 8.0]]
 # --8<-- [end:compute]
 
 # --8<-- [start:check]
