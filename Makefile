@@ -11,8 +11,10 @@ export DISABLE_MKDOCS_2_WARNING := true
 
 .PHONY: serve docs test system system-test clean
 
+# --dirty: a save re-renders the pages it affects (the handbook's hook adds pages whose snippets changed), not the
+# whole site; a dirty build is not strict. `make docs` and `make test` build everything, strictly.
 serve: system $(STAMP)
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload --dirty --no-strict
 
 docs: system $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir site

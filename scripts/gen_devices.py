@@ -61,9 +61,7 @@ def live(cache: Path = CACHE) -> dict:
 
 def page(reports: list[tuple[str, dict]]) -> tuple[str, list[str]]:
   """The page's Markdown and its two SVG plots."""
-  cols = hostreport.columns(reports)
-  return (hostreport.render_page(reports, "scripts/gen_devices.py", PLOTS),
-          [hostreport.plot_gflops(cols), hostreport.plot_compile(cols)])
+  return hostreport.render_all(reports, "scripts/gen_devices.py", PLOTS)
 
 
 def main() -> None:

@@ -198,3 +198,66 @@ def test_a_block_for_a_missing_device_is_labelled_and_skipped(project):
                          "-o", "addopts=", "-rs", "docs/other.md"], cwd=root, capture_output=True, text=True, timeout=300)
   out = proc.stdout + proc.stderr
   assert proc.returncode == 0 and "1 passed, 1 skipped" in out and "docs/other.md:3: not run on this host, it needs METAL,CUDA" in out, out[-3000:]
+
+
+DIRTY = """
+import logging, pathlib, sys
+logging.basicConfig(level=logging.INFO)
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+root = pathlib.Path(sys.argv[1])
+def once():
+  config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(root / "site"), strict=False)
+  config.plugins.on_startup(command="serve", dirty=True)   # as `mkdocs serve --dirty` (make serve) starts
+  build(config, dirty=True)
+once()
+(root / "snippets" / "part" / "prog.py").write_text('print("edited snippet")\\n')
+once()
+"""
+
+
+def test_a_dirty_rebuild_re_renders_pages_whose_snippet_changed(project):
+  root, _, cache = project
+  (root / "snippets" / "part").mkdir(parents=True)
+  (root / "snippets" / "part" / "prog.py").write_text('print("first snippet")\n')
+  (root / "docs" / "other.md").write_text('# Other\n\n```python exec="on" result="text"\n--8<-- "part/prog.py"\n```\n')
+  (root / "mkdocs.yml").write_text(CONFIG.replace("markdown_extensions: [admonition, pymdownx.superfences]",
+                                                  "markdown_extensions: [admonition, pymdownx.superfences, {pymdownx.snippets: {base_path: [snippets]}}]"))
+  proc = subprocess.run([sys.executable, "-c", DIRTY, str(root)], cwd=root, capture_output=True, text=True, timeout=600,
+                        env={**os.environ, **QUIET, "HANDBOOK_CACHE_DIR": str(cache)})
+  assert proc.returncode == 0, proc.stderr[-3000:]
+  assert "edited snippet" in page(root, "other") and "1 pages re-rendered" in proc.stderr, proc.stderr[-3000:]
+
+
+DEPENDS = '''\
+# Other
+
+```python exec="on" result="text" session="d"
+import pathlib
+pathlib.Path(RUNS).open("a").write("d")
+pages = sorted(p.name for p in pathlib.Path("docs").glob("*.md"))
+```
+
+```python exec="on" result="text" session="d" depends="docs"
+print(len(pages), "pages")
+```
+'''
+
+
+def test_depends_reruns_a_block_when_the_files_it_reads_change(project):
+  root, runs, cache = project
+  (root / "docs" / "other.md").write_text(DEPENDS.replace("RUNS", repr(str(runs))))
+  rc, log = build(root, cache)
+  assert rc == 0 and "2 pages" in page(root, "other"), log[-3000:]
+  assert counts(log) == (5, 0, 0)
+  (root / "docs" / "third.md").write_text("# Third\n")   # a new page: the depends= block's folder changed
+  rc, log = build(root, cache, "site2")
+  assert rc == 0 and "3 pages" in page(root, "other", "site2"), log[-3000:]
+  assert counts(log) == (1, 4, 0) and runs.read_text() == "a" + "d" + "d"   # its session re-ran from its start
+
+
+def test_a_bad_option_fails_the_build_instead_of_showing_plain_code(project):
+  root, _, cache = project
+  (root / "docs" / "other.md").write_text('# Other\n\n```python exec="on" result="text" timeout="soon"\nprint(1)\n```\n')
+  rc, log = build(root, cache)
+  assert rc != 0 and "docs/other.md:3: the handbook could not run this block: ValueError" in log, log[-3000:]

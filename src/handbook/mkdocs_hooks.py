@@ -6,6 +6,8 @@
   page-and-line error reports, the execution cache, time limits, blocks that need a device.
 * Dates the build by the commit (`SOURCE_DATE_EPOCH`), so the sitemap of a commit is the same on every build.
 * Keeps griffe (mkdocstrings) away from tinygrad's generated runtime bindings, which cost minutes to parse.
+* On a dirty rebuild (`make serve` runs `mkdocs serve --dirty`), also re-renders the pages whose snippets,
+  `depends=` files or project code changed; MkDocs alone re-renders only pages whose Markdown changed.
 """
 from __future__ import annotations
 
@@ -46,9 +48,23 @@ def _skip_autogen(self, module):
 ModuleFinder.submodules = _skip_autogen
 
 
+_dirty = False
+
+
+def on_startup(command, dirty, **_):
+  global _dirty
+  _dirty = dirty
+
+
 def on_config(config, **_):
   execute.install(pathlib.Path(config["config_file_path"]).parent, log)
   return config
+
+
+def on_files(files, config, **_):
+  if _dirty and (n := execute.mark_stale(files, pathlib.Path(config["config_file_path"]).parent)):
+    log.info(f"handbook: {n} pages re-rendered for changed snippets, depends= files or project code")
+  return files
 
 
 def on_pre_build(config, **_):

@@ -875,3 +875,17 @@ def _groups() -> tuple[str, ...]:
 def _op_dtypes() -> tuple[str, ...]:
   from tgkit.ops import DTYPES
   return tuple(DTYPES)
+
+
+_RENDERED: dict[str, tuple[str, list[str]]] = {}
+
+
+def render_all(reports: list[tuple[str, dict]], generator: str = "scripts/gen_devices.py",
+               plots: tuple[str, str] = ("devices-gflops.svg", "devices-compile.svg")) -> tuple[str, list[str]]:
+  """The page and its two SVG plots; remembered per content in this process, so `mkdocs serve` does not redraw them."""
+  key = json.dumps([reports, generator, plots], sort_keys=True, default=str)
+  if key not in _RENDERED:
+    cols = columns(reports)
+    _RENDERED.clear()
+    _RENDERED[key] = (render_page(reports, generator, plots), [plot_gflops(cols), plot_compile(cols)])
+  return _RENDERED[key]
