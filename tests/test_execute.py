@@ -58,6 +58,7 @@ print("plain <b>text</b>")
 
 ```python exec="on"
 print("markdown <script>alert(1)</script> and `<code>`")
+print('=== "in a tab"\\n\\n    ```c\\n    if (a < b && c > d) {}\\n    ```\\n')
 ```
 
 ```python exec="on" html="1"
@@ -145,6 +146,7 @@ def test_raw_html_is_escaped_unless_the_block_asks_for_it(project):
   html = page(root, "other")
   assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
   assert "<code>&lt;code&gt;</code>" in html                      # a code span shows its text as written
+  assert "&amp;lt;" not in html and "&amp;amp;" not in html and "a &lt;" in html   # an indented fence is not escaped twice
   assert "plain &lt;b&gt;text&lt;/b&gt;" in html                  # result="text" is a code block
   assert "<span class='raw'>raw html</span>" in html             # html="1" passes through
 

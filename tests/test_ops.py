@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pytest
+from tinygrad import Tensor
 
 from tgkit import ops
 from tgkit.errors import UsageError
@@ -116,6 +117,16 @@ def test_unknown_names_raise_usage_error_naming_choices():
   with pytest.raises(UsageError, match="unknown dtype 'bfloat16'.*float16"): ops.run(ops=["relu"], dtypes=["bfloat16"])
   with pytest.raises(UsageError, match="unknown shape kind"): ops.run(ops=["relu"], kinds=["huge"])
   with pytest.raises(UsageError, match="does not open"): ops.run(ops=["relu"], device="NOSUCHDEVICE")
+
+
+def test_dtype_probe_reports_a_wrong_result(monkeypatch):
+  ops._dtype_support.cache_clear()
+  try:
+    assert ops.dtype_support("CPU", "int32") == ""
+    ops._dtype_support.cache_clear()
+    monkeypatch.setattr(Tensor, "__add__", lambda self, x: self - x)
+    assert ops.dtype_support("CPU", "int32") == "computes [1, 3, 5, 1, 3, 5, 1, 3] instead of [3, 5, 7, 3, 5, 7, 3, 5]"
+  finally: ops._dtype_support.cache_clear()
 
 
 def test_unsupported_dtype_is_reported_not_raised(monkeypatch):

@@ -157,7 +157,7 @@ def tree_hash(root: pathlib.Path, parts=SOURCES) -> str:
   h = hashlib.sha256()
   for part in parts:
     for p in sorted((root / part).rglob("*")):
-      if p.is_file() and "__pycache__" not in p.parts and not p.name.endswith(".egg-info") and ".egg-info" not in str(p):
+      if p.is_file() and "__pycache__" not in p.parts and ".egg-info" not in str(p):
         h.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes() + b"\0")
   return h.hexdigest()
 
@@ -195,8 +195,8 @@ def _raise_in(thread_id: int) -> None:
 
 @contextlib.contextmanager
 def time_limit(seconds: float, what: str):
-  """Raise BlockTimeout inside the block after `seconds`: a signal in the main thread (it also interrupts
-  blocking system calls), an asynchronous exception elsewhere (`mkdocs serve` may build off the main thread)."""
+  """Raise BlockTimeout inside the block after `seconds`: a signal in the main thread, where MkDocs and pytest run
+  blocks (it also interrupts blocking system calls); an asynchronous exception when called from another thread."""
   if seconds <= 0:
     yield
     return
@@ -247,7 +247,7 @@ def skipped_note(names: str, why: str) -> str:
 
 # ---------------------------------------------------------------- escaping
 
-_CODE = re.compile(r"(^```.*?^```[ \t]*$|^~~~.*?^~~~[ \t]*$|`+[^`\n]*`+)", re.M | re.S)
+_CODE = re.compile(r"(^[ \t]*```.*?^[ \t]*```[ \t]*$|^[ \t]*~~~.*?^[ \t]*~~~[ \t]*$|`+[^`\n]*`+)", re.M | re.S)  # fences may be indented (tabs)
 
 
 def escape_html(markdown: str) -> str:

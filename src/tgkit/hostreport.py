@@ -38,6 +38,7 @@ from pathlib import Path
 
 from tgkit import __version__
 from tgkit.errors import UsageError
+from tgkit.ops import error_line
 
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "data" / "devices" / "schema.json"
@@ -141,52 +142,18 @@ def live_path(cache_dir: str | Path, extra: str = "") -> Path:
 
 # ---------------------------------------------------------------- measuring one target
 
-def _first_line(e: BaseException, since: int | None = None) -> str:
-  """The first line of an error; for a compiler that failed, its first diagnostic written after offset `since` of the captured stderr."""
-  from tgkit.ops import _STDERR, first_line
-  if isinstance(e, subprocess.CalledProcessError) and _STDERR.file is not None and not _STDERR.file.closed:
-    _STDERR.file.seek(since or 0)
-    errs = [ln.split("error:", 1)[1].strip() for ln in _STDERR.file.read().decode(errors="replace").splitlines() if "error:" in ln]
-    _STDERR.file.seek(0, 2)
-    if errs: return f"compile failed: error: {errs[0]}"[:200]
-  return first_line(e)
-
-
-def _stderr_pos() -> int | None:
-  from tgkit.ops import _STDERR
-  return _STDERR.file.seek(0, 2) if _STDERR.file is not None and not _STDERR.file.closed else None
-
-
 def _mode(device: str) -> str: return "emulator" if device == "PYTHON" else "compile-only" if device == "NULL" else "hardware"
-
-
-PROBE_IN = (1, 2, 3, 1, 2, 3, 1, 2)   # 8 elements, so renderers that vectorise do; x * 2 + 1 is exact in every dtype, fp8 included
-PROBE_BOOL = ((True, False, True, True, False, True, True, False), (True,) * 4 + (False,) * 4)
-
-
-def probe_dtype(device: str, dtype: str) -> str:
-  """"" when `device` computes `x * 2 + 1` (bool: `x & y`) on 8 elements correctly in `dtype` here, else why not."""
-  from tinygrad import Tensor, dtypes
-  dt, pos = getattr(dtypes, dtype), _stderr_pos()
-  try:
-    if dtype == "bool":
-      x, y = PROBE_BOOL
-      got, want = (Tensor(list(x), dtype=dt, device=device) & Tensor(list(y), device=device)).tolist(), [a and b for a, b in zip(x, y)]
-    else: got, want = (Tensor(list(PROBE_IN), dtype=dt, device=device) * 2 + 1).tolist(), [v * 2 + 1 for v in PROBE_IN]
-    return "" if got == want else f"computes {got} instead of {want}"
-  except Exception as e:  # noqa: BLE001 - the failure is the finding
-    return _first_line(e, pos)
 
 
 def probe_dtypes(device: str, renderer) -> dict:
   """Run the probe for every dtype: native (the renderer renders it), emulated (tinygrad lowers it), failing (with the reason)."""
   from tgkit.devices import DTYPE_ORDER, _dtype_names
-  from tgkit.ops import _STDERR
+  from tgkit.ops import _STDERR, dtype_support
   claimed = _dtype_names(renderer.supported_dtypes())
   out = {"method": "run", "claimed": claimed, "native": [], "emulated": [], "failing": []}
   with _STDERR:
     for dt in DTYPE_ORDER:
-      why = probe_dtype(device, dt)
+      why = dtype_support(device, dt)
       if why: out["failing"].append({"dtype": dt, "reason": why})
       else: out["native" if dt in claimed else "emulated"].append(dt)
   return out
@@ -248,7 +215,7 @@ def bench_matmul(device: str, n: int, repeats: int) -> dict:
     return {"n": n, "repeats": repeats, "median_ms": _sig(p.median_s * 1e3), "gflops": _sig(2 * n ** 3 / p.median_s / 1e9),
             "samples_ms": _ms(p.totals)}
   except Exception as e:  # noqa: BLE001
-    return {"n": n, "repeats": repeats, "error": _first_line(e)}
+    return {"n": n, "repeats": repeats, "error": error_line(e)}
 
 
 def bench_elementwise(device: str, n: int, repeats: int) -> dict:
@@ -259,7 +226,7 @@ def bench_elementwise(device: str, n: int, repeats: int) -> dict:
     p = profile(lambda: a + b, repeats=repeats, warmup=1)
     return {"n": n, "repeats": repeats, "median_ms": _sig(p.median_s * 1e3), "gbs": _sig(12 * n / p.median_s / 1e9), "samples_ms": _ms(p.totals)}
   except Exception as e:  # noqa: BLE001
-    return {"n": n, "repeats": repeats, "error": _first_line(e)}
+    return {"n": n, "repeats": repeats, "error": error_line(e)}
 
 
 def bench_compile(device: str, renderer, kernel: str, expression: str, build: Callable, repeats: int) -> dict:
@@ -281,7 +248,7 @@ def bench_compile(device: str, renderer, kernel: str, expression: str, build: Ca
     return {"kernel": kernel, "expression": expression, "repeats": repeats, "median_ms": _sig(statistics.median(total) * 1e3),
             "compiler_median_ms": _sig(statistics.median(comp) * 1e3), "samples_ms": _ms(total)}
   except Exception as e:  # noqa: BLE001
-    return {"kernel": kernel, "expression": expression, "repeats": repeats, "error": _first_line(e)}
+    return {"kernel": kernel, "expression": expression, "repeats": repeats, "error": error_line(e)}
 
 
 def bench_launch(device: str, calls: int) -> dict:
@@ -305,7 +272,7 @@ def bench_launch(device: str, calls: int) -> dict:
     return {"calls": calls, "median_us": _sig(statistics.median(runs) * 1e6), "realize_calls": len(realizes),
             "realize_median_us": _sig(statistics.median(realizes) * 1e6)}
   except Exception as e:  # noqa: BLE001
-    return {"calls": calls, "error": _first_line(e)}
+    return {"calls": calls, "error": error_line(e)}
 
 
 def benchmarks(device: str, renderer, plan: BenchPlan, progress: Callable[[str], None] | None = None) -> dict:

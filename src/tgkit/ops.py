@@ -655,9 +655,15 @@ def _judge_grad(c: Case, device: str, got: list[np.ndarray]) -> Result:
   return _result(c, device, "fail" if msgs else "pass", worst, "; ".join(msgs), tol)
 
 
+PROBE = (1, 2, 3, 1, 2, 3, 1, 2)   # 8 elements, so renderers that vectorise do; x * 2 + 1 is exact in every dtype, fp8 included
+PROBE_BOOL = ((True, False, True, True, False, True, True, False), (True,) * 4 + (False,) * 4)
+
+
 def dtype_support(device: str, dtype: str) -> str:
-  """"" when `device` computes `dtype` here, else why not (the first line of the error). Remembered per device,
-  renderer (`Context(DEV="CPU:X86")` changes it) and dtype."""
+  """"" when `device` computes `x * 2 + 1` (bool: `x & y`) on 8 elements in `dtype` here, else why not (one line).
+
+  Any tinygrad dtype name works (bfloat16, fp8e4m3, ...). Remembered per device, renderer (`Context(DEV="CPU:X86")`
+  changes it) and dtype."""
   try: renderer = type(Device[device].renderer).__name__
   except Exception: renderer = ""  # noqa: BLE001 - the probe below reports why the device does not work
   return _dtype_support(device, renderer, dtype)
@@ -665,14 +671,15 @@ def dtype_support(device: str, dtype: str) -> str:
 
 @functools.lru_cache(maxsize=None)
 def _dtype_support(device: str, renderer: str, dtype: str) -> str:
-  a = np.array([1, 0, 1, 1]).astype(_to_np_dtype(DTYPES[dtype]))
+  dt, pos = getattr(dtypes, dtype), _STDERR.position()
   try:
-    t = Tensor(a, device=device)
-    got = (t * t).numpy()
-    if not np.array_equal(got, a * a): return f"computes {got.tolist()} for {(a * a).tolist()}"
-    return ""
-  except Exception as e:  # noqa: BLE001
-    return first_line(e)
+    if dtype == "bool":
+      x, y = PROBE_BOOL
+      got, want = (Tensor(list(x), dtype=dt, device=device) & Tensor(list(y), device=device)).tolist(), [a and b for a, b in zip(x, y)]
+    else: got, want = (Tensor(list(PROBE), dtype=dt, device=device) * 2 + 1).tolist(), [v * 2 + 1 for v in PROBE]
+    return "" if got == want else f"computes {got} instead of {want}"
+  except Exception as e:  # noqa: BLE001 - the failure is the finding
+    return error_line(e, pos)
 
 
 def _device(device: str | None) -> str:
@@ -719,21 +726,32 @@ class _CompilerStderr:
     os.close(self.saved)
     self.file.close()
 
-  def last_error(self) -> str:
-    if self.file is None or self.file.closed: return ""
-    self.file.seek(0)
+  def position(self) -> int | None:
+    """Where the next diagnostic will start (None outside the block)."""
+    return self.file.seek(0, 2) if self.file is not None and not self.file.closed else None
+
+  def diagnostics(self, since: int | None = None) -> list[str]:
+    """The compiler's `error:` lines, all of them or those written after `position()` returned `since`."""
+    if self.file is None or self.file.closed: return []
+    self.file.seek(since or 0)
     lines = [ln.strip() for ln in self.file.read().decode(errors="replace").splitlines() if "error:" in ln]
     self.file.seek(0, 2)
-    return lines[-1] if lines else ""
+    return lines
 
 
 _STDERR = _CompilerStderr()
 
 
+def error_line(e: BaseException, since: int | None = None) -> str:
+  """One line for an error; for a compiler that failed, its diagnostic (inside a run: the first one after `since`, a
+  `_STDERR.position()`, else the latest)."""
+  if isinstance(e, subprocess.CalledProcessError) and (errs := _STDERR.diagnostics(since)):
+    return f"compile failed: {errs[0] if since is not None else errs[-1]}"[:200]
+  return first_line(e)
+
+
 def _error(c: Case, device: str, e: Exception) -> Result:
-  msg = first_line(e)
-  if isinstance(e, subprocess.CalledProcessError) and (why := _STDERR.last_error()): msg = f"compile failed: {why}"[:200]
-  return _result(c, device, "error", None, msg, _tol(c))
+  return _result(c, device, "error", None, error_line(e), _tol(c))
 
 
 def _run_one(c: Case, device: str) -> Result:
