@@ -16,7 +16,6 @@ from handbook import env
 
 env.apply()
 
-import tinygrad  # noqa: E402
 from tinygrad import Device  # noqa: E402
 from tinygrad.helpers import ContextVar, Target  # noqa: E402
 from tinygrad.uop import GroupOp, Ops  # noqa: E402

@@ -253,7 +253,6 @@ def bench_compile(device: str, renderer, kernel: str, expression: str, build: Ca
 
 def bench_launch(device: str, calls: int) -> dict:
   """A tiny cached kernel (4 floats + 1) called `calls` times through the runtime, waiting for each; and `(y + 1).realize()`."""
-  from tinygrad import Tensor
   from tinygrad.engine.realize import ExecContext, compile_linear, pm_exec
   from tinygrad.uop.ops import Ops
   try:

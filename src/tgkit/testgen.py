@@ -79,7 +79,7 @@ def from_repro(script: str, name: str = "regression") -> str:
   body = [ast.get_source_segment(script, n) for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom))]
   needed = ["import unittest", "import numpy as np", "from tinygrad import Tensor"]
   lines = sorted(set(needed + imports), key=lambda s: (not s.startswith("import"), s))
-  test = [f"class TestRegression(unittest.TestCase):", f"  def test_{_ident(name)}(self):",
+  test = ["class TestRegression(unittest.TestCase):", f"  def test_{_ident(name)}(self):",
           *textwrap.indent("\n".join(body), "    ").split("\n"),
           '    atol, rtol = locals().get("atol", 1e-6), locals().get("rtol", 1e-5)',
           "    got = out.numpy() if isinstance(out, Tensor) else np.asarray(out)",
