@@ -1,15 +1,12 @@
-"""Print how many of the deliberately broken tinygrad behaviours in tests/mutants.py tgkit catches.
+"""Print how many of the deliberately broken tinygrad behaviours in tgkit.mutants tgkit catches.
 
     python scripts/mutation_score.py
 """
 from __future__ import annotations
 
-import pathlib
 import sys
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests"))
-
-from mutants import MUTANTS, caught  # noqa: E402
+from tgkit.mutants import MUTANTS, caught
 
 
 def main() -> int:

@@ -1,7 +1,7 @@
-"""Every mutant in tests/mutants.py is reported as a failure by its tgkit module; clean tinygrad is not."""
+"""Every mutant in tgkit.mutants is reported as a failure by its tgkit module; clean tinygrad is not."""
 import pytest
 
-from mutants import MUTANTS, caught, clean, patched
+from tgkit.mutants import MUTANTS, caught, clean, patched
 
 
 def test_registry_is_large_and_names_are_unique():

@@ -3,7 +3,8 @@
 Each `Mutant` names the tgkit module that must report it and the slice of that module's table to run;
 `mutant.patch()` is a context manager that breaks tinygrad inside the block and restores it on exit.
 `caught(mutant)` runs the module under the patch and returns the failures it reported that a clean
-tinygrad does not have. tests/test_mutations.py and scripts/mutation_score.py use this registry.
+tinygrad does not have. tests/test_mutations.py, scripts/mutation_score.py and `tgkit learn` (which grades a
+learner's regression test by running it under a mutant) use this registry.
 """
 from __future__ import annotations
 
