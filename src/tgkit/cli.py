@@ -231,6 +231,57 @@ def cmd_report(a) -> int:
   return report.exit_code(rep)
 
 
+def cmd_learn(a) -> int:
+  from tgkit import learn
+  ws = learn.Workspace(a.workspace)
+  if a.action == "list":
+    rows = ws.status()
+    if a.json: _emit_json([{"id": ex.id, "day": ex.day, "pathway": ex.pathway, "kind": ex.kind, "title": ex.title, "file": ex.path, **st}
+                           for ex, st in rows])
+    else: _table(f"exercises (workspace {ws.root})", ["id", "day", "pathway", "title", "status", "hints seen"],
+                 [[ex.id, ex.day, ex.pathway, ex.title, st["status"], f"{st['hints']}/{len(ex.hints)}"] for ex, st in rows])
+    return 0
+  if a.action == "start":
+    day = _learn_day(a.day, ws)
+    written = ws.start(day)
+    if a.json: _emit_json([{"id": ex.id, "file": str(p), "written": w} for ex, p, w in written])
+    else:
+      for ex, p, w in written: print(f"{'wrote' if w else 'kept '} {p}  ({ex.id}: {ex.title}){'' if w else '  your edits are kept'}")
+      print(f"check one with: tgkit learn check {written[0][0].id}" + ("" if a.workspace == "." else f" --workspace {a.workspace}"))
+    return 0
+  if a.action == "hint":
+    ex = learn.get(a.exercise)
+    n, text = ws.hint(ex)
+    if a.json: _emit_json({"id": ex.id, "hint": n, "of": len(ex.hints), "text": text})
+    elif text is None: print(f"{ex.id}: no more hints ({n} of {n} shown); the solution is on the Day {ex.day} page, collapsed under the exercise")
+    else: print(f"{ex.id} hint {n}/{len(ex.hints)}: {text}")
+    return 0
+  # check
+  targets = [learn.get(a.exercise)] if a.exercise else [ex for ex, st in ws.status() if (ws.root / ex.path).exists()]
+  if not targets: raise UsageError(f"no exercise files in {ws.root}: run `tgkit learn start` first")
+  verdicts = []
+  for ex in targets:
+    v = ws.check(ex, a.timeout)
+    verdicts.append(v)
+    if a.json: continue
+    print(f"{'PASS' if v.passed else v.status.upper():7s} {ex.id}  {ex.title}  ({v.seconds:.1f} s)")
+    if not v.passed:
+      print(f"        {v.message}")
+      if v.hint: print(f"        try: {v.hint}")
+      if v.output: print("        your code printed (last lines):\n" + "\n".join("          " + ln for ln in v.output.splitlines()))
+  if a.json: _emit_json(verdicts)
+  return 0 if all(v.passed for v in verdicts) else 1
+
+
+def _learn_day(day: str | None, ws) -> int:
+  from tgkit import learn
+  if day is None:   # the first day with an exercise not yet passed
+    open_days = [ex.day for ex, st in ws.status() if st["status"] != "passed"]
+    return min(open_days) if open_days else learn.days()[-1]
+  try: return learn.for_day(int(day)) and int(day)
+  except ValueError: raise UsageError(f"unknown day {day!r}; choose from: {', '.join(map(str, learn.days()))}") from None
+
+
 # ---------------------------------------------------------------- arguments
 
 def parser() -> argparse.ArgumentParser:
@@ -282,6 +333,23 @@ def parser() -> argparse.ArgumentParser:
   sp.add_argument("--out", default="tgkit-report", help="folder for the reports (default tgkit-report)")
   sp.add_argument("--full", action="store_true", help="the whole op table instead of its quick subset")
   sp.add_argument("--force", action="store_true", help="overwrite existing reports")
+  lp = sub.add_parser("learn", help="the course's exercises: list, start a day, check your answers, get a hint",
+                      description="the course's exercises: write the starter files, check your answers, get hints; progress is kept in the workspace")
+  lp.set_defaults(fn=cmd_learn)
+  lsub = lp.add_subparsers(dest="action", required=True, parser_class=_Parser)
+  def learn_cmd(name, help_):
+    c = lsub.add_parser(name, help=help_, description=help_)
+    c.add_argument("--workspace", "-w", default=os.environ.get("TGKIT_WORKSPACE", "."),
+                   help="the folder with your exercise files and progress (default: the current folder, or $TGKIT_WORKSPACE)")
+    c.add_argument("--json", action="store_true", help="print JSON")
+    return c
+  learn_cmd("list", "every exercise with your status")
+  learn_cmd("start", "write a day's starter files (existing files are never overwritten)").add_argument(
+    "day", nargs="?", help="day 1-7 (default: the first day with an exercise you have not passed)")
+  c = learn_cmd("check", "check your answer to one exercise, or to every exercise you started")
+  c.add_argument("exercise", nargs="?", help="exercise id, e.g. d1-validate (default: every exercise file in the workspace)")
+  c.add_argument("--timeout", type=float, default=60.0, help="seconds one check may run (default 60)")
+  learn_cmd("hint", "show the next hint of an exercise").add_argument("exercise", help="exercise id, e.g. d1-validate")
   return p
 
 
