@@ -49,6 +49,7 @@ stats = {"blocks": 0, "executed": 0, "cached": 0, "skipped": 0, "failed": 0}
 
 CACHE_VERSION = "1"
 OWN_OPTIONS = ("timeout", "device", "depends")   # handled here, never passed on to markdown-exec's rendering
+EXERCISE_BLOCK = re.compile(r'from tgkit\.learn import show; show\("[\w-]+"\)')   # a course exercise, printed by tgkit.learn.show
 SOURCES = ("src", "scripts", "data")  # what executed code may import or read (an included snippet is part of the block's code)
 
 
@@ -293,6 +294,7 @@ def _format_block(**kw):
     _log.info(f"{locate(kw['code'])}: skipped, not run on this build host ({why})")
     return _orig_format(**{**kw, "run": lambda *_, **__: skipped_note(_block["device"], why), "result": "", "html": False,
                            "source": kw.get("source") or "above"})
+  if EXERCISE_BLOCK.fullmatch(kw["code"].strip()): kw["id_prefix"] = ""   # an exercise's id is its anchor on the page (day1.md#d1-validate)
   if not kw.get("html") and not kw.get("result"):
     run = kw["run"]
     kw["run"] = lambda *a, **k: escape_html(run(*a, **k))

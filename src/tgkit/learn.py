@@ -296,12 +296,16 @@ def grade_test(mod: types.ModuleType, bug: Callable[[], contextlib.AbstractConte
   """Grade a learner's regression test the way tinygrad grades a pull request's test.
 
   `bug()` makes tinygrad buggy, `fix()` makes it correct (None: tinygrad as installed is correct). The test must pass
-  with the fix and fail with the bug. A test that passes both ways tests nothing about the bug, and says so."""
+  with the fix and fail with the bug; for a real bug (a fix given) it may instead be marked `@unittest.expectedFailure`,
+  as tinygrad marks a known bug: then it fails as expected on the bug and succeeds with the fix.
+  A test that passes both ways tests nothing about the bug, and says so."""
   n = unittest.defaultTestLoader.loadTestsFromModule(mod).countTestCases()
   expect(n > 0, "your file has no test: define a unittest.TestCase subclass with a method whose name starts with test_",
          "class TestX(unittest.TestCase):\n    def test_y(self): ...")
   with (fix() if fix else contextlib.nullcontext()): ok = run_tests(mod)
-  expect(ok.wasSuccessful() and not ok.unexpectedSuccesses and not ok.expectedFailures,
+  # a real bug (a fix is given) may be marked @unittest.expectedFailure, tinygrad's way for a known bug: with the fix it succeeds
+  unexpected = ok.unexpectedSuccesses if fix is None else []
+  expect(not ok.failures and not ok.errors and not unexpected and not ok.expectedFailures,
          f"your test fails on tinygrad without the bug: {_first_problem(ok) or 'an expectedFailure that fails'}",
          "a regression test must pass once the bug is fixed; check your numpy reference and tolerances")
   with bug(): broken = run_tests(mod)
@@ -461,9 +465,13 @@ def markdown(ex: Exercise, proof: dict[str, Verdict] | None = None) -> str:
 
 
 def show(exercise_id: str) -> None:
-  """Print the exercise for its page, after proving its checker both ways (a page block calls this; a broken checker fails the build)."""
+  """Print the exercise for its page, after proving its checker both ways (a page block calls this; a broken checker fails the build).
+
+  It prints with the calling block's `print` when the block has its own: markdown-exec captures a block's output by
+  giving the block a `print` of its own, which a library's print would bypass."""
   ex = get(exercise_id)
-  print(markdown(ex, prove(ex)))
+  out = sys._getframe(1).f_globals.get("print", print)
+  out(markdown(ex, prove(ex)))
 
 
 if __name__ == "__main__":   # `python -m tgkit.learn ID FILE RESULT`: one check, run by check_file
