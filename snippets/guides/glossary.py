@@ -5,43 +5,76 @@ import pathlib
 
 import tinygrad
 
-TERMS = [  # (term, anchor in tinygrad, meaning)
-  ("UOp", "tinygrad.uop.ops.UOp",
-    "the one node type of every graph: an op, a dtype, sources and an argument; hash-consed, so equal UOps are the same object"),
-  ("Ops", "tinygrad.uop.Ops", "the enum of UOp operations, from ADD and RESHAPE to SINK, CALL and PROGRAM"),
-  ("GroupOp", "tinygrad.uop.GroupOp", "sets of Ops (Unary, Binary, ALU, Movement, ...) used by pattern matchers"),
-  ("lazy tensor", "tinygrad.tensor.Tensor.uop", "a Tensor is a handle on a UOp graph; nothing runs until realize() or a data read"),
-  ("virtual tensor", "tinygrad.uop.ops.UOp.is_virtual", "a tensor with no device and no buffer (arange, Python scalars): realize() runs nothing"),
-  ("weak dtype", "tinygrad.dtype.dtypes.weakfloat", "the dtype of a Python number (weakfloat, weakint): it adopts the dtype of the tensor it meets"),
-  ("movement op", "tinygrad.uop.Ops.RESHAPE", "RESHAPE, PERMUTE, EXPAND, PAD, SHRINK, FLIP: UOps that change the view of data, never the data"),
-  ("PatternMatcher", "tinygrad.uop.ops.PatternMatcher", "a list of (UPat, function) rules; the building block of every compiler pass"),
-  ("graph_rewrite", "tinygrad.uop.ops.graph_rewrite", "applies a PatternMatcher to a graph until no rule matches"),
-  ("rangeify", "tinygrad.schedule.rangeify",
+TERMS = [  # (term, anchor in tinygrad or its repository, page of this handbook that teaches it, meaning)
+  ("UOp", "tinygrad.uop.ops.UOp", "architecture/uops.md",
+    "the one node type of every graph: op, dtype, sources, argument and tag; hash-consed, so equal UOps are the same object"),
+  ("Ops", "tinygrad.uop.Ops", "architecture/uops.md", "the enum of UOp operations, from ADD and RESHAPE to SINK, CALL and PROGRAM"),
+  ("GroupOp", "tinygrad.uop.GroupOp", "reference/ops.md", "sets of Ops (Unary, Binary, ALU, Movement, ...) used by pattern matchers"),
+  ("lazy tensor", "tinygrad.tensor.Tensor.uop", "architecture/tensor.md",
+    "a Tensor is a handle on a UOp graph; nothing runs until realize() or a data read"),
+  ("realize", "tinygrad.tensor.Tensor.realize", "course/day1.md",
+    "Tensor.realize() sends a tensor's graph through scheduling, lowering and execution; numpy(), tolist() and item() realize too"),
+  ("virtual tensor", "tinygrad.uop.ops.UOp.is_virtual", "architecture/tensor.md",
+    "a tensor with no device and no buffer (arange, Python scalars): realize() runs nothing"),
+  ("weak dtype", "tinygrad.dtype.dtypes.weakfloat", "architecture/tensor.md",
+    "the dtype of a Python number (weakfloat, weakint): it adopts the dtype of the tensor it meets"),
+  ("mixin", "tinygrad/mixin/__init__.py", "architecture/tensor.md",
+    "the classes of tinygrad/mixin/ (OpMixin, ElementwiseMixin, MovementMixin, ReduceMixin, CreationMixin, DTypeMixin, RandMixin) "
+    "that both Tensor and UOp inherit, so the two share one API for elementwise, movement and reduce ops"),
+  ("movement op", "tinygrad.uop.Ops.RESHAPE", "architecture/uops.md",
+    "RESHAPE, PERMUTE, EXPAND, PAD, SHRINK, FLIP: UOps that change the view of data, never the data"),
+  ("PatternMatcher", "tinygrad.uop.ops.PatternMatcher", "architecture/uops.md",
+    "a list of (UPat, function) rules; the building block of every compiler pass"),
+  ("graph_rewrite", "tinygrad.uop.ops.graph_rewrite", "architecture/uops.md", "applies a PatternMatcher to a graph until no rule matches"),
+  ("rangeify", "tinygrad.schedule.rangeify", "architecture/scheduling.md",
     "the scheduler pass that turns movement ops into index arithmetic over RANGE loops and splits the graph into kernels"),
-  ("schedule", "tinygrad.tensor.Tensor.schedule_linear", "the ordered work to compute tensors: a LINEAR UOp"),
-  ("LINEAR", "tinygrad.uop.Ops.LINEAR", "a UOp whose sources are CALLs in execution order"),
-  ("CALL", "tinygrad.uop.Ops.CALL", "one step of a schedule: a kernel AST (SINK), a COPY or a custom function, followed by its buffers"),
-  ("SINK", "tinygrad.uop.Ops.SINK", "the root of a kernel's AST, gathering its stores"),
-  ("kernel", "tinygrad.uop.ops.KernelInfo",
+  ("schedule", "tinygrad.tensor.Tensor.schedule_linear", "architecture/scheduling.md", "the ordered work to compute tensors: a LINEAR UOp"),
+  ("LINEAR", "tinygrad.uop.Ops.LINEAR", "architecture/scheduling.md", "a UOp whose sources are CALLs in execution order: a schedule"),
+  ("CALL", "tinygrad.uop.Ops.CALL", "architecture/scheduling.md",
+    "one step of a schedule: a kernel AST (SINK), a COPY or a custom function, followed by its buffers"),
+  ("COPY", "tinygrad.uop.Ops.COPY", "architecture/scheduling.md",
+    "a schedule step that copies a buffer to another device (numpy input to CPU, CPU to GPU); no kernel is compiled for it"),
+  ("SINK", "tinygrad.uop.Ops.SINK", "architecture/codegen.md", "the root of a kernel's AST, gathering its stores"),
+  ("AST", "tinygrad.uop.Ops.SINK", "architecture/codegen.md",
+    "a kernel's abstract syntax tree: the UOp graph under a SINK that says what one kernel loads, computes and stores"),
+  ("kernel", "tinygrad.uop.ops.KernelInfo", "architecture/codegen.md",
     "one compiled program; its name tells its kind and loop sizes (E_4_4 elementwise, r_16 with a reduction)"),
-  ("codegen", "tinygrad.codegen.to_program", "lowers a kernel AST through optimisation, linearisation and rendering to a PROGRAM"),
-  ("PROGRAM", "tinygrad.uop.Ops.PROGRAM", "a UOp holding a compiled kernel: its AST, linear UOps, SOURCE and BINARY"),
-  ("ProgramInfo", "tinygrad.uop.ops.ProgramInfo", "a PROGRAM's metadata: name, global and local sizes, buffers read and written"),
-  ("OptOps", "tinygrad.codegen.opt.OptOps", "kernel optimisations such as UPCAST, UNROLL, LOCAL; DEBUG=3 lists the ones applied"),
-  ("BEAM", "tinygrad.codegen.opt.search.beam_search", "search over OptOps by timing candidates (BEAM=n); slow, results cached on disk"),
-  ("renderer", "tinygrad.renderer.Renderer",
+  ("codegen", "tinygrad.codegen.to_program", "architecture/codegen.md",
+    "lowers a kernel AST through optimisation, linearisation and rendering to a PROGRAM"),
+  ("PROGRAM", "tinygrad.uop.Ops.PROGRAM", "architecture/codegen.md", "a UOp holding a compiled kernel: its AST, linear UOps, SOURCE and BINARY"),
+  ("ProgramInfo", "tinygrad.uop.ops.ProgramInfo", "architecture/codegen.md",
+    "a PROGRAM's metadata: name, global and local sizes, buffers read and written"),
+  ("OptOps", "tinygrad.codegen.opt.OptOps", "debugging/index.md", "kernel optimisations such as UPCAST, UNROLL, LOCAL; DEBUG=3 lists the ones applied"),
+  ("BEAM", "tinygrad.codegen.opt.search.beam_search", "debugging/tools.md",
+    "search over OptOps by timing candidates (BEAM=n); slow, results cached on disk"),
+  ("renderer", "tinygrad.renderer.Renderer", "architecture/codegen.md",
     "turns linear UOps into source for a target (C, LLVM IR, PTX, Metal, x86) and declares supported dtypes"),
-  ("device", "tinygrad.device.Compiled", "a runtime with an allocator, a compiler and a program type; chosen with DEV=NAME[:RENDERER[:ARCH]]"),
-  ("Buffer", "tinygrad.device.Buffer", "device memory of a size and dtype; a realized tensor's UOp points at one"),
-  ("run_linear", "tinygrad.engine.realize.run_linear", "compiles and executes a LINEAR schedule"),
-  ("TinyJit", "tinygrad.engine.jit.TinyJit", "captures the kernels of a function on its second call and replays them from the third"),
-  ("ContextVar", "tinygrad.helpers.ContextVar", "a setting (DEBUG, BEAM, TRAINING, ...) read from the environment at import, changed with Context"),
-  ("spec", "tinygrad.uop.spec.type_verify", "the rules a valid UOp graph follows; SPEC=1 checks graphs against them"),
-  ("pyrender", "tinygrad.uop.render.pyrender", "renders a UOp graph as Python code that rebuilds it (what DEBUG=5 prints)"),
-  ("NULL device", "tinygrad/runtime/ops_null.py", "a device that schedules and renders kernels but runs nothing: tests without hardware"),
-  ("PYTHON device", "tinygrad/runtime/ops_python.py", "a device that emulates every kernel in Python: slow, needs no compiler"),
-  ("process replay", "test/external/process_replay/README.md",
-    "tinygrad's CI diff of generated kernels against master; asserts when the PR title has [pr]"),
+  ("device", "tinygrad.device.Compiled", "architecture/runtime.md",
+    "a runtime with an allocator, a compiler and a program type; chosen with DEV=NAME[:RENDERER[:ARCH]]"),
+  ("Buffer", "tinygrad.device.Buffer", "architecture/runtime.md", "device memory of a size and dtype; a realized tensor's UOp points at one"),
+  ("memory planner", "tinygrad.schedule.memory.memory_plan_rewrite", "architecture/scheduling.md",
+    "the pass that lets intermediate buffers whose lifetimes do not overlap share memory (NO_MEMORY_PLANNER=1 turns it off)"),
+  ("GlobalCounters", "tinygrad.helpers.GlobalCounters", "course/day5.md",
+    "process-wide counters tinygrad updates as kernels run: kernel_count, global_ops, global_mem, time_sum_s, mem_used; reset() zeroes them"),
+  ("run_linear", "tinygrad.engine.realize.run_linear", "architecture/runtime.md", "compiles and executes a LINEAR schedule"),
+  ("TinyJit", "tinygrad.engine.jit.TinyJit", "architecture/nn-jit.md",
+    "captures the kernels of a function on its second call and replays them from the third"),
+  ("ContextVar", "tinygrad.helpers.ContextVar", "reference/env-vars.md",
+    "a setting (DEBUG, BEAM, TRAINING, ...) read from the environment at import, changed with Context"),
+  ("spec", "tinygrad.uop.spec.type_verify", "debugging/tools.md", "the rules a valid UOp graph follows; SPEC=1 checks graphs against them"),
+  ("pyrender", "tinygrad.uop.render.pyrender", "debugging/index.md", "renders a UOp graph as Python code that rebuilds it (what DEBUG=5 prints)"),
+  ("NULL device", "tinygrad/runtime/ops_null.py", "architecture/runtime.md",
+    "a device that schedules and renders kernels but runs nothing: tests without hardware"),
+  ("PYTHON device", "tinygrad/runtime/ops_python.py", "architecture/runtime.md",
+    "a device that emulates every kernel in Python: slow, needs no compiler"),
+  ("expectedFailure", "unittest.expectedFailure", "course/day1.md",
+    "Python's unittest decorator tinygrad uses to keep a known bug as a test: it passes while the bug is there and fails once fixed"),
+  ("helper_test_op", "test/backend/test_ops.py", "course/day2.md",
+    "the helper of tinygrad's op tests: runs an op in tinygrad and torch on the same random inputs, compares outputs and gradients"),
+  ("check_schedule", "test/helpers.py", "course/day5.md",
+    "a test helper that schedules a tensor and fails when the number of kernels differs from the allowed count"),
+  ("process replay", "test/external/process_replay/process_replay.py", "contributing/tinygrad.md#process-replay",
+    "tinygrad's CI diff of the kernels a pull request generates against master: [pr] in the title turns it on, [PR] makes a diff fail"),
 ]
 
 
@@ -63,11 +96,20 @@ def anchor_exists(anchor: str) -> bool:
 
 
 def glossary_table() -> str:
-  """The glossary as a Markdown table, alphabetical, after checking every anchor."""
-  missing = [anchor for _, anchor, _ in TERMS if not anchor_exists(anchor)]
-  assert not missing, f"anchors not in tinygrad 0.14.0: {missing}"
-  rows = [f"| **{term}** | {meaning} | `{anchor}` |" for term, anchor, meaning in sorted(TERMS, key=lambda t: t[0].lower())]
-  return "\n".join(["| term | meaning | in tinygrad |", "| --- | --- | --- |", *rows])
+  """The glossary as a Markdown table, alphabetical, after checking every anchor (links are relative to teaching/glossary.md)."""
+  missing = [anchor for _, anchor, _, _ in TERMS if not anchor_exists(anchor)]
+  assert not missing, f"anchors not in tinygrad 0.14.0 or its repository: {missing}"
+  rows = [f"| **{term}**{{ #{slug(term)} }} | {meaning} | [{page.split('#')[0].removesuffix('.md')}](../{page}) | `{anchor}` |"
+          for term, anchor, page, meaning in sorted(TERMS, key=lambda t: t[0].lower())]
+  return "\n".join(["| term | meaning | taught in | in tinygrad |", "| --- | --- | --- | --- |", *rows])
+
+
+def slug(term: str) -> str: return "term-" + "-".join(term.lower().replace("_", "-").split())
+
+
+def abbreviations() -> str:
+  """Every term as a Markdown abbreviation (`*[UOp]: ...`): appended to each page, Material shows it as a tooltip."""
+  return "\n".join(f"*[{term}]: {meaning}" for term, _, _, meaning in TERMS)
 # --8<-- [end:terms]
 
 

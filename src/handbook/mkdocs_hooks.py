@@ -6,6 +6,8 @@
   page-and-line error reports, the execution cache, time limits, blocks that need a device.
 * Dates the build by the commit (`SOURCE_DATE_EPOCH`), so the sitemap of a commit is the same on every build.
 * Keeps griffe (mkdocstrings) away from tinygrad's generated runtime bindings, which cost minutes to parse.
+* Appends the glossary's terms to every page as abbreviations (`*[UOp]: ...`, from snippets/guides/glossary.py), which
+  Material shows as tooltips (`content.tooltips`).
 * On a dirty rebuild (`make serve` runs `mkdocs serve --dirty`), also re-renders the pages whose snippets,
   `depends=` files or project code changed; MkDocs alone re-renders only pages whose Markdown changed.
 """
@@ -68,12 +70,28 @@ def on_files(files, config, **_):
 
 
 def on_pre_build(config, **_):
+  global _abbr
+  _abbr = ""
   execute.reset()
 
 
+def glossary_abbreviations() -> str:
+  """`*[term]: meaning` for every glossary term (read afresh each build, so `make serve` picks up an edit)."""
+  import importlib.util
+  spec = importlib.util.spec_from_file_location("handbook_glossary", env.ROOT / "snippets" / "guides" / "glossary.py")
+  mod = importlib.util.module_from_spec(spec)
+  spec.loader.exec_module(mod)
+  return mod.abbreviations()
+
+
+_abbr = ""
+
+
 def on_page_markdown(markdown, page, config, files, **_):
+  global _abbr
   execute.enter_page(page.file.src_uri, markdown)
-  return markdown
+  if not _abbr: _abbr = glossary_abbreviations()
+  return markdown.rstrip("\n") + "\n\n" + _abbr + "\n"
 
 
 def on_page_content(html, page, config, files, **_):
