@@ -89,8 +89,10 @@ ROWS = [
   Row("`tinygrad.ops`",
       "`tinygrad.uop.ops` (`UOp`), `tinygrad.uop` (`Ops`, `GroupOp`)", ["module:tinygrad.ops"],
       ["module:tinygrad.uop.ops", "attr:tinygrad.uop:GroupOp"]),
-  Row("`tinygrad/runtime/ops_remote.py` (`REMOTE=1`)",
-      "nothing: remote devices were removed", ["path:tinygrad/runtime/ops_remote.py"], ["path:tinygrad/runtime/ops_cpu.py"], ["ops_remote"]),
+  Row("`tinygrad/runtime/ops_remote.py` (`REMOTE=1`), a device of its own",
+      "no `REMOTE` device; `REMOTE=host:port` makes the AMD and NV drivers open a GPU that `extra/remote/serve.py` serves over TCP "
+      "(`RemotePCIDevice` in `tinygrad/runtime/support/system.py`)",
+      ["path:tinygrad/runtime/ops_remote.py"], ["attr:tinygrad.runtime.support.system:RemotePCIDevice", "repo:extra/remote/serve.py"], ["ops_remote"]),
   Row("`tinygrad/runtime/ops_clang.py`, `tinygrad/runtime/ops_llvm.py`",
       "renderers of the CPU device in `tinygrad/runtime/ops_cpu.py`: `DEV=CPU`, `DEV=CPU:LLVM`",
       ["path:tinygrad/runtime/ops_clang.py", "path:tinygrad/runtime/ops_llvm.py"], ["path:tinygrad/runtime/ops_cpu.py"], ["ops_clang", "ops_llvm"]),
