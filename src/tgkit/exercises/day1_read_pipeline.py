@@ -5,7 +5,7 @@ from tinygrad.tensor import Tensor
 
 from tgkit.learn import Exercise, expect_code
 
-ORDER = 2
+ORDER = 4
 QUESTIONS = {
   "REALIZE": ("Which Tensor method starts the computation of a lazy tensor?", Tensor.realize),
   "RUNS_LINEAR": ("Which function does that method call to run the LINEAR of kernels?", run_linear),

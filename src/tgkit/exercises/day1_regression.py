@@ -2,7 +2,7 @@
 from tgkit.learn import Exercise, grade_test
 from tgkit.mutants import MUTANTS
 
-ORDER = 3
+ORDER = 6
 BUG = next(m for m in MUTANTS if m.name == "sum_axis_off_by_one")
 EXERCISE = Exercise(
   id="d1-regression", day=1, pathway="afternoon", kind="test", minutes=30,
