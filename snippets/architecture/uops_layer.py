@@ -15,6 +15,31 @@ for name in sorted(n for n in vars(GroupOp) if not n.startswith("_") and n != "A
 assert GroupOp.All == set(Ops)
 # --8<-- [end:groups]
 
+# --8<-- [start:stages]
+from tinygrad import Tensor, Device
+from tinygrad.uop.ops import exec_alu
+from tinygrad.codegen import to_program
+from tinygrad.engine.realize import run_linear
+
+a = Tensor([1.0, 2.0, 3.0, 4.0]).realize()
+b = Tensor.zeros(2).contiguous().realize()
+b.assign(a.reshape(2, 2).sum(axis=1))                      # an assign: the tensor graph stores
+stages = {"tensor graph": {u.op for u in b.uop.toposort()}}
+linear = b.schedule_linear()
+stages["schedule"] = {linear.op} | {c.op for c in linear.src} | {c.src[0].op for c in linear.src}
+ast = next(c.src[0] for c in linear.src if c.src[0].op is Ops.SINK)
+stages["kernel AST"] = {u.op for u in ast.toposort()}
+prg = to_program(ast, Device["CPU"].renderer)
+stages["program"] = {prg.op} | {s.op for s in prg.src} | {u.op for u in prg.src[1].src}   # PROGRAM, its sources, its LINEAR
+run_linear(linear)
+for stage, seen in stages.items(): print(f"{stage:12s} {' '.join(sorted(op.name for op in seen))}")
+assert b.tolist() == [3.0, 7.0]
+assert {Ops.STORE, Ops.AFTER, Ops.REDUCE} <= stages["tensor graph"] and {Ops.STORE, Ops.REDUCE, Ops.RANGE} <= stages["kernel AST"]
+print("-7 // 2 and -7 % 2:", "CDIV/CMOD", [exec_alu(op, dtypes.int, (-7, 2)) for op in (Ops.CDIV, Ops.CMOD)],
+      "FLOORDIV/FLOORMOD", [exec_alu(op, dtypes.int, (-7, 2)) for op in (Ops.FLOORDIV, Ops.FLOORMOD)])
+assert [exec_alu(op, dtypes.int, (-7, 2)) for op in (Ops.CDIV, Ops.CMOD, Ops.FLOORDIV, Ops.FLOORMOD)] == [-3, -1, -4, 1]
+# --8<-- [end:stages]
+
 # --8<-- [start:build]
 x = UOp.variable("x", 0, 10)     # a symbolic int between 0 and 10
 y = (x * 1 + 2) * 1
