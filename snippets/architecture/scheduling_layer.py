@@ -33,13 +33,24 @@ cases = {
   "(x @ x).relu()": lambda: (x @ x).relu(),
   "x.T + 1": lambda: x.T + 1,
   "x - x.max(axis=1, keepdim=True)": lambda: x - x.max(axis=1, keepdim=True),
+  "x - x.mean()": lambda: x - x.mean(),
   "x.softmax(axis=1)": lambda: x.softmax(axis=1),
   "(x + 1).contiguous() * 2": lambda: (x + 1).contiguous() * 2,
 }
 counts = {name: count_kernels(build) for name, build in cases.items()}
 for name, n in counts.items(): print(f"{n} kernel{'s' if n > 1 else ' '}  {name}")
 assert counts["(x @ x).relu()"] == 1 and counts["x.softmax(axis=1)"] == 3
+assert counts["x - x.max(axis=1, keepdim=True)"] == 2 and counts["x - x.mean()"] == 1 and counts["(x + 1).contiguous() * 2"] == 2
 # --8<-- [end:fusion]
+
+# --8<-- [start:split]
+for n in (128, 256):
+  big = Tensor.rand(n, n).realize()
+  with Context(SCACHE=0): split = count_kernels(lambda: big.sum())
+  with Context(SPLIT_REDUCEOP=0, SCACHE=0): whole = count_kernels(lambda: big.sum())   # SCACHE=0: schedule again
+  print(f"{n}x{n} = {n * n:5d} elements summed: {split} kernel(s), {whole} with SPLIT_REDUCEOP=0")
+  assert (split, whole) == ((1, 1) if n * n < 32768 else (2, 1))
+# --8<-- [end:split]
 
 # --8<-- [start:memory]
 def intermediates(planner: bool) -> tuple[int, int]:
