@@ -28,6 +28,7 @@ import datetime
 import importlib
 import io
 import json
+import linecache
 import os
 import pathlib
 import pkgutil
@@ -180,6 +181,7 @@ def load_source(source: str, filename: str, name: str = "learner") -> types.Modu
   """Execute learner code as a module (registered in sys.modules while it runs, so unittest and dataclasses work)."""
   mod = types.ModuleType(name)
   mod.__file__ = filename
+  if not pathlib.Path(filename).exists(): linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)   # tracebacks show lines
   sys.modules[name] = mod
   try: exec(compile(source, filename, "exec", dont_inherit=True), mod.__dict__)
   finally: sys.modules.pop(name, None)
@@ -214,9 +216,8 @@ def _describe(e: BaseException, filename: str) -> str:
 
 def prove(ex: Exercise) -> dict[str, Verdict]:
   """The build's proof of a checker: the solution passes and every wrong answer fails. Raises AssertionError otherwise."""
-  path = f"<{ex.id} solution>"
-  results = {"solution": grade(ex, solution(ex), path)}
-  for name, src in wrong_answers(ex).items(): results[name] = grade(ex, src, f"<{ex.id} {name}>")
+  results = {"solution": grade(ex, solution(ex), ex.path)}   # named as the learner's file, so messages read as the learner sees them
+  for name, src in wrong_answers(ex).items(): results[name] = grade(ex, src, ex.path)
   bad = [f"the solution fails: {results['solution'].message}"] if not results["solution"].passed else []
   bad += [f"the wrong answer {name!r} passes the checker" for name, v in results.items() if name != "solution" and v.passed]
   if bad: raise AssertionError(f"exercise {ex.id}: " + "; ".join(bad))
@@ -284,9 +285,11 @@ def run_tests(mod: types.ModuleType) -> unittest.TestResult:
 
 
 def _first_problem(result: unittest.TestResult) -> str:
-  for test, tb in result.errors + result.failures:
-    last = [ln for ln in tb.strip().splitlines() if ln.strip()][-1]
-    return f"{test.id().split('.', 1)[-1]}: {last.strip()}"
+  for test, tb in result.errors + result.failures + result.expectedFailures:
+    lines = [ln.strip() for ln in tb.strip().splitlines() if ln.strip()]
+    at = next((i for i, ln in enumerate(lines) if re.match(r"^[\w.]+(Error|Exception)\b", ln)), len(lines) - 1)
+    exc = " ".join(lines[at:at + 3]) if lines[at].endswith(":") else lines[at]   # the exception line (numpy's message follows it)
+    return f"{test.id().split('.', 1)[-1]}: {exc[:300]}"
   for test in result.unexpectedSuccesses: return f"{test.id().split('.', 1)[-1]}: passed but is marked expectedFailure"
   return ""
 
@@ -306,7 +309,8 @@ def grade_test(mod: types.ModuleType, bug: Callable[[], contextlib.AbstractConte
   # a real bug (a fix is given) may be marked @unittest.expectedFailure, tinygrad's way for a known bug: with the fix it succeeds
   unexpected = ok.unexpectedSuccesses if fix is None else []
   expect(not ok.failures and not ok.errors and not unexpected and not ok.expectedFailures,
-         f"your test fails on tinygrad without the bug: {_first_problem(ok) or 'an expectedFailure that fails'}",
+         f"your test fails on tinygrad without the bug{' (it is marked expectedFailure, and still fails with the fix)' if ok.expectedFailures else ''}: "
+         f"{_first_problem(ok)}",
          "a regression test must pass once the bug is fixed; check your numpy reference and tolerances")
   with bug(): broken = run_tests(mod)
   if not (broken.failures or broken.errors or broken.expectedFailures):   # an unexpected success did not fail on the bug either
@@ -462,6 +466,33 @@ def markdown(ex: Exercise, proof: dict[str, Verdict] | None = None) -> str:
               f"(each fails: {', '.join(wrong)}).", "", "    ```python", ind(solution(ex).rstrip("\n")), "    ```", ""]
   else: parts += ['??? success "Solution"', "    ```python", ind(solution(ex).rstrip("\n")), "    ```", ""]
   return "\n".join(parts)
+
+
+PARTS = (("morning", ("A", "B")), ("afternoon", ("afternoon",)))
+
+
+def lesson_plan(day: int) -> str:
+  """An instructor's view of a day, generated from its exercises: the plan with timings, where learners get stuck
+  (each typical wrong answer with what the checker tells the learner, found by running the checker), the answer key."""
+  exs = for_day(day)
+  label = {"A": "Pathway A", "B": "Pathway B", "afternoon": "both"}
+  lines = ["| part | exercise | pathway | minutes | checked with |", "| --- | --- | --- | --- | --- |"]
+  for part, pathways in PARTS:
+    for ex in (e for e in exs if e.pathway in pathways):
+      lines.append(f"| {part} | [{ex.title}](../course/day{day}.md#{ex.id}) | {label[ex.pathway]} | {ex.minutes} | `tgkit learn check {ex.id}` |")
+  totals = {p: sum(e.minutes for e in exs if e.pathway == p) for p in ("A", "B", "afternoon")}
+  lines += ["", f"Exercise time: Pathway A {totals['A']} min, Pathway B {totals['B']} min, afternoon {totals['afternoon']} min.", "",
+            "**Where learners get stuck.** Each typical wrong answer below was run through its checker while this page was built; "
+            "the quote is what the learner sees.", ""]
+  for ex in exs:
+    for name, v in prove(ex).items():
+      if name == "solution" or name == "the starter file": continue
+      lines.append(f"- `{ex.id}`, {name}: \u201c{v.message}\u201d" + (f" \u2192 *{v.hint}*" if v.hint else ""))
+  lines += ["", '??? note "Answer key"']
+  for ex in exs:
+    lines += [f"    **{ex.id}**: {ex.title}", "", "    ```python"] + \
+             [("    " + ln) if ln.strip() else "" for ln in solution(ex).rstrip("\n").splitlines()] + ["    ```", ""]
+  return "\n".join(lines)
 
 
 def show(exercise_id: str) -> None:
