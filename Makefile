@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: serve docs test system system-test clean
+.PHONY: serve docs test drift system system-test clean
 
 # --dirty: a save re-renders the pages it affects (the handbook's hook adds pages whose snippets changed), not the
 # whole site; a dirty build is not strict. `make docs` and `make test` build everything, strictly.
@@ -21,6 +21,11 @@ docs: system $(STAMP)
 
 test: system-test $(STAMP)
 	$(BIN)/python -m pytest
+
+# make drift TINYGRAD=0.13.0 (a version, a git ref of tinygrad or a path): the site built and its names checked against that tinygrad in a
+# venv of its own; report.md and report.json per page in .cache/drift/<version>/. site/, .cache/exec and .venv are not touched.
+drift: system $(STAMP)
+	$(BIN)/python scripts/drift.py "$(TINYGRAD)"
 
 system:
 	@scripts/ensure_system.sh python3-venv clang

@@ -16,6 +16,7 @@
   its source and a "Not run on this build host" note, and the build log counts it as skipped.
 * Output that a block prints as Markdown (no `result=`) has its raw HTML escaped; a block passes HTML
   through only when it says `html="1"`.
+* `HANDBOOK_RECORD=<file>` appends one JSON line per block (where, ok/failed/skipped, its output or error) for `make drift`.
 """
 from __future__ import annotations
 
@@ -292,6 +293,7 @@ def _format_block(**kw):
     stats["blocks"] += 1
     stats["skipped"] += 1
     _log.info(f"{locate(kw['code'])}: skipped, not run on this build host ({why})")
+    record(kw["code"], "skipped", why)
     return _orig_format(**{**kw, "run": lambda *_, **__: skipped_note(_block["device"], why), "result": "", "html": False,
                            "source": kw.get("source") or "above"})
   if EXERCISE_BLOCK.fullmatch(kw["code"].strip()): kw["id_prefix"] = ""   # an exercise's id is its anchor on the page (day1.md#d1-validate)
@@ -299,6 +301,12 @@ def _format_block(**kw):
     run = kw["run"]
     kw["run"] = lambda *a, **k: escape_html(run(*a, **k))
   return _orig_format(**kw)
+
+
+def record(code: str, status: str, text: str, detail: str = "") -> None:
+  """With HANDBOOK_RECORD=<file>: append the block's location, status (ok, failed, skipped) and output or error (scripts/drift.py)."""
+  if not (path := os.environ.get("HANDBOOK_RECORD")): return
+  with open(path, "a", encoding="utf8") as f: f.write(json.dumps({"where": locate(code), "status": status, "text": text, "detail": detail}) + "\n")
 
 
 def _execute(code: str, key: str | None, returncode, id, extra) -> str:  # noqa: A002
@@ -316,6 +324,7 @@ def _run(code: str, returncode: int | None = None, session: str | None = None, i
   if cache_enabled() and (hit := _load(ckey)) is not None:
     stats["cached"] += 1
     if state: state.pending.append(code)
+    record(code, "ok", hit)
     return hit
   try:
     if state is None: env.seed()
@@ -332,6 +341,8 @@ def _run(code: str, returncode: int | None = None, session: str | None = None, i
     stats["failed"] += 1
     last = next((ln for ln in reversed(str(error).strip().split("\n")) if ln.strip() and not ln.startswith("```")), "")
     _log.warning(f"{locate(code)}: python block failed: {last.strip().removeprefix('handbook.execute.')}")
+    record(code, "failed", last.strip().removeprefix("handbook.execute."), str(error)[-4000:])
     raise
   _store(ckey, out)
+  record(code, "ok", out)
   return out
