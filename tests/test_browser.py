@@ -248,3 +248,25 @@ def test_dark_mode_toggle(tab):
   tab.page.locator("label.md-header__button[title='Switch to light mode']").click()
   assert scheme() == "default"
   assert tab.take() == {}
+
+
+def test_exercise_solution_expands_and_glossary_terms_show_tooltips(tab):
+  """A day page: an exercise's collapsed solution opens on a click and shows its code; a glossary term shows its tooltip."""
+  tab.goto("/course/day1/#d1-validate")
+  heading = tab.page.locator("h4#d1-validate")
+  expect(heading).to_be_visible()
+  solution = tab.page.locator("details.success", has=tab.page.locator("summary", has_text="Solution")).first
+  code = solution.locator("pre")
+  expect(code).to_be_hidden()
+  solution.locator("summary").click()
+  expect(code).to_be_visible()
+  expect(code).to_contain_text("def validate(")
+  term = tab.page.locator("article abbr[title]").first
+  title = term.get_attribute("title")
+  assert title and len(title) > 20
+  term.scroll_into_view_if_needed()
+  term.hover()
+  tooltip = tab.page.locator(".md-tooltip2--active")
+  expect(tooltip).to_be_visible(timeout=5_000)
+  expect(tooltip).to_contain_text(title[:40])
+  assert tab.take() == {}
