@@ -222,6 +222,12 @@ def last_line(log: str) -> str:
   return next((ln.strip() for ln in reversed(log.strip().splitlines()) if ln.strip()), "no output")
 
 
+def code_frame(detail: str) -> str:
+  """`block line N: <code>` of the innermost frame in a block's code, from a failed block's traceback ("" when there is none)."""
+  frames = re.findall(r'File "<code block: [^>]*>", line (\d+), in [^\n]*\n[ \t]+([^\n]+)', detail)
+  return f"block line {frames[-1][0]}: {frames[-1][1].strip()}" if frames else ""
+
+
 def compare(drift: dict[str, dict], pinned: dict[str, dict], names: dict, pinned_names: dict) -> dict[str, dict]:
   """Per page: failed blocks, vanished names, changed outputs, blocks not run (each a list of dicts, sorted by line)."""
   pages: dict[str, dict] = {}
@@ -229,7 +235,7 @@ def compare(drift: dict[str, dict], pinned: dict[str, dict], names: dict, pinned
   for where, r in drift.items():
     p = pinned.get(where)
     if r["status"] == "failed":
-      add(where, "failed", {"where": where, "error": r["text"], "pinned": p["status"] if p else "absent"})
+      add(where, "failed", {"where": where, "error": r["text"], "at": code_frame(r.get("detail", "")), "pinned": p["status"] if p else "absent"})
     elif r["status"] == "ok" and p and p["status"] == "ok" and r["text"] != p["text"]:
       diff = list(difflib.unified_diff(p["text"].splitlines(), r["text"].splitlines(), "pinned", "drift", lineterm="", n=0))[2:]
       add(where, "changed", {"where": where, "diff": diff[:16] + ([f"... {len(diff) - 16} more diff lines"] if len(diff) > 16 else [])})
@@ -259,7 +265,8 @@ def markdown(report: dict) -> str:
   out += [f"| {p} | {len(v['failed'])} | {len(v['vanished'])} | {len(v['changed'])} | {len(v['not_run'])} |" for p, v in report["pages"].items()]
   for p, v in report["pages"].items():
     out += ["", f"## {p}"]
-    if v["failed"]: out += ["", "Failing blocks:", ""] + [f"- `{i['where']}`: {i['error']}" for i in v["failed"]]
+    if v["failed"]:
+      out += ["", "Failing blocks:", ""] + [f"- `{i['where']}`: {i['error']}" + (f" (at {i['at']})" if i["at"] else "") for i in v["failed"]]
     if v["vanished"]: out += ["", "Names that vanished:", ""] + [f"- `{i['where']}`: {i['kind']} `{i['name']}`: {i['why']}" for i in v["vanished"]]
     if v["changed"]:
       out += ["", "Changed outputs:"]
@@ -301,19 +308,27 @@ def load_names(path: pathlib.Path, log: pathlib.Path) -> dict:
   return {"tinygrad": "?", "findings": [], "errors": [{"where": "tests/test_truth.py", "text": last_line(log.read_text(encoding="utf8"))}]}
 
 
-def drift(spec: Spec, root: pathlib.Path, work: pathlib.Path, deps_from: str | None, pinned_python: str) -> tuple[dict, pathlib.Path]:
+def drift(spec: Spec, root: pathlib.Path, work: pathlib.Path, deps_from: str | None, pinned_python: str,
+          report_only: bool = False) -> tuple[dict, pathlib.Path]:
+  """Install, build both sides, check names, compare; `report_only` writes the report again from the last run's records."""
   t0 = time.monotonic()
-  work.mkdir(parents=True, exist_ok=True)
-  python = make_venv(spec, work / "venv", deps_from)
-  pinned_cache = pathlib.Path(os.environ.get("HANDBOOK_CACHE_DIR") or root / ".cache")
-  pinned_own = work.parent / "pinned"   # the pinned build's own cache, shared by every drift run of this checkout
-  seed_cache(pinned_cache, pinned_own)
-  print(f"drift: building the site on {spec.text} and pinned (logs: {work / 'build.log'}, {work / 'pinned-build.log'})", flush=True)
-  procs = [build(python, root, work / "site", work / "cache", work / "blocks.jsonl", work / "build.log", no_cache=spec.kind != "version"),
-           build(pinned_python, root, work / "pinned-site", pinned_own, work / "pinned-blocks.jsonl", work / "pinned-build.log", no_cache=False),
-           names(python, root, work / "names.json", work / "cache", work / "names.log"),
-           names(pinned_python, root, work / "pinned-names.json", pinned_own, work / "pinned-names.log")]
-  rcs = [p.wait() for p in procs]
+  if report_only:
+    if not (work / "run.json").is_file(): raise UsageError(f"--report-only: no finished run in {work}")
+    run = json.loads((work / "run.json").read_text())
+  else:
+    work.mkdir(parents=True, exist_ok=True)
+    python = make_venv(spec, work / "venv", deps_from)
+    pinned_cache = pathlib.Path(os.environ.get("HANDBOOK_CACHE_DIR") or root / ".cache")
+    pinned_own = work.parent / "pinned"   # the pinned build's own cache, shared by every drift run of this checkout
+    seed_cache(pinned_cache, pinned_own)
+    print(f"drift: building the site on {spec.text} and pinned (logs: {work / 'build.log'}, {work / 'pinned-build.log'})", flush=True)
+    procs = [build(python, root, work / "site", work / "cache", work / "blocks.jsonl", work / "build.log", no_cache=spec.kind != "version"),
+             build(pinned_python, root, work / "pinned-site", pinned_own, work / "pinned-blocks.jsonl", work / "pinned-build.log", no_cache=False),
+             names(python, root, work / "names.json", work / "cache", work / "names.log"),
+             names(pinned_python, root, work / "pinned-names.json", pinned_own, work / "pinned-names.log")]
+    run = {"returncodes": [p.wait() for p in procs], "seconds": round(time.monotonic() - t0, 1)}
+    (work / "run.json").write_text(json.dumps(run))
+  rcs = run["returncodes"]
   pinned_log = (work / "pinned-build.log").read_text(encoding="utf8")
   if rcs[1] != 0: raise UsageError(f"the pinned build failed ({work / 'pinned-build.log'}): {last_line(pinned_log)}")
   drift_names, pinned_names = load_names(work / "names.json", work / "names.log"), load_names(work / "pinned-names.json", work / "pinned-names.log")
@@ -325,7 +340,7 @@ def drift(spec: Spec, root: pathlib.Path, work: pathlib.Path, deps_from: str | N
             "build": {"returncode": rcs[0], "last_line": last_line((work / "build.log").read_text(encoding="utf8")) if rcs[0] else "",
                       "log": str(work / "build.log")},
             "summary": {"pages": len(pages), "blocks": len(records), "pinned_blocks": len(pinned_records), **n},
-            "seconds": round(time.monotonic() - t0, 1), "pages": pages}
+            "seconds": run["seconds"], "pages": pages}
   (work / "report.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf8")
   (work / "report.md").write_text(markdown(report), encoding="utf8")
   return report, work / "report.md"
@@ -341,13 +356,14 @@ def main(argv: list[str] | None = None) -> int:
   ap.add_argument("--work", help="where the venv, builds and report go (default: <root>/.cache/drift/<slug>)")
   ap.add_argument("--deps-from", help="use this venv's packages instead of installing the dependencies (the requested tinygrad still comes first)")
   ap.add_argument("--pinned-python", default=sys.executable, help="the Python of the pinned build (default: this one)")
+  ap.add_argument("--report-only", action="store_true", help="write the report again from the last run's records, building nothing")
   args = ap.parse_args(argv)
   try:
     spec = parse_spec(args.tinygrad)
     root = pathlib.Path(args.root).resolve()
     if not (root / "mkdocs.yml").is_file(): raise UsageError(f"--root {args.root}: no mkdocs.yml there")
     report, path = drift(spec, root, pathlib.Path(args.work).resolve() if args.work else root / ".cache" / "drift" / spec.slug, args.deps_from,
-                         args.pinned_python)
+                         args.pinned_python, args.report_only)
   except UsageError as e:
     print(f"drift: {e}", file=sys.stderr)
     return 1

@@ -98,7 +98,7 @@ def report(tmp_path_factory):
   assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
   after = sorted((p.relative_to(pinned), p.read_bytes()) for p in pinned.rglob("*") if p.is_file())
   work = tmp / "work" / "fake"
-  return json.loads((work / "report.json").read_text()), (work / "report.md").read_text(), proc.stdout, before, after
+  return json.loads((work / "report.json").read_text()), (work / "report.md").read_text(), proc.stdout, before, after, (root, work, tmp / "other")
 
 
 def test_failing_blocks_are_named_by_page_and_line(report):
@@ -107,6 +107,8 @@ def test_failing_blocks_are_named_by_page_and_line(report):
   assert set(failed) == {"docs/index.md:10", "docs/other.md:3", "gen.py"}, failed
   assert "AttributeError" in failed["docs/index.md:10"] and "lerp" in failed["docs/index.md:10"]
   assert failed["docs/other.md:3"] == "AssertionError: Tensor.lerp is gone"
+  at = {i["where"]: i["at"] for v in data["pages"].values() for i in v["failed"]}
+  assert at["docs/other.md:3"] == 'block line 2: assert hasattr(Tensor, "lerp"), "Tensor.lerp is gone"', at
   assert "lerp" in failed["gen.py"]
   assert "- `docs/index.md:10`: AttributeError" in md and "- `docs/other.md:3`: AssertionError: Tensor.lerp is gone" in md
 
@@ -125,10 +127,19 @@ def test_vanished_names_and_changed_outputs(report):
 
 
 def test_summary_line_and_pinned_cache_untouched(report):
-  data, md, out, before, after = report
+  data, md, out, before, after, _ = report
   assert "3 failing blocks, 2 names vanished, 1 outputs changed" in out and "report.md" in out
   assert md.startswith("# Drift: the handbook on tinygrad 0.14.0.post99")
   assert before == after
+
+
+def test_report_only_rewrites_the_same_report(report):
+  data, md, _, _, _, (root, work, other) = report
+  (work / "report.json").unlink()
+  proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "drift.py"), str(other), "--root", str(root), "--work", str(work), "--report-only"],
+                        capture_output=True, text=True, timeout=60, env={**os.environ, **QUIET})
+  assert proc.returncode == 0, proc.stderr
+  assert json.loads((work / "report.json").read_text()) == data and (work / "report.md").read_text() == md
 
 
 @pytest.mark.parametrize("spec, message", [("", "say which tinygrad"), ("a b", "not a version"), ("/nonexistent/tg", "not a tinygrad source tree")])
