@@ -44,15 +44,25 @@ def usable_devices(candidates=("CPU", "PYTHON", "CL", "CUDA", "METAL", "AMD", "N
   return out
 
 
-def cross_check(devices: list[str], x: np.ndarray, rtol=1e-5, atol=1e-6) -> list[CrossResult]:
+def agree(a, b, rtol=1e-5, atol=1e-6) -> bool:  # same shape, close values; NaN == NaN; empty == empty
+  return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
+
+
+def max_error(got, want) -> float:  # over the places where both are numbers; 0.0 when there is none
+  with np.errstate(invalid="ignore"): d = np.abs(got.astype(np.float64) - want.astype(np.float64)).ravel()  # inf - inf is nan
+  d = d[~np.isnan(d)]
+  return float(d.max()) if d.size else 0.0
+
+
+def cross_check_table(devices: list[str], x: np.ndarray, rtol=1e-5, atol=1e-6) -> list[CrossResult]:
   results = []
   for name, (tiny, ref) in CASES.items():
-    want = eval(ref, {"np": np, "x": x})
+    with np.errstate(all="ignore"): want = eval(ref, {"np": np, "x": x})
     got = {d: eval(tiny, {"x": Tensor(x, device=d)}).numpy() for d in devices}
     first = next(iter(got.values()))
-    results.append(CrossResult(name, {d: float(np.abs(g - want).max()) for d, g in got.items()},
-                               all(np.allclose(g, first, rtol=rtol, atol=atol) for g in got.values()),
-                               all(np.allclose(g, want, rtol=rtol, atol=atol) for g in got.values())))
+    results.append(CrossResult(name, {d: max_error(g, want) for d, g in got.items()},
+                               all(agree(g, first, rtol, atol) for g in got.values()),
+                               all(agree(g, want, rtol, atol) for g in got.values())))
   return results
 
 
@@ -73,11 +83,15 @@ def run_tests(source: str) -> unittest.TestResult:
 
 devices = usable_devices()
 x = np.random.default_rng(0).uniform(0.5, 2, (3, 4)).astype(np.float32)
-results = cross_check(devices, x)
+results = cross_check_table(devices, x)
 print("devices:", ", ".join(devices))
 for r in results:
   print(f"{r.op:8s} agree={r.devices_agree!s:5s} numpy={r.matches_numpy!s:5s} worst={max(r.errors.values()):.1e}")
 assert "CPU" in devices and all(r.devices_agree and r.matches_numpy for r in results)
+for kind, edge in (("NaN", np.array([[np.nan, -1.0, 0.0, 2.0]], dtype=np.float32)), ("empty", np.zeros((1, 0), np.float32))):
+  rs = cross_check_table(devices, edge)
+  print(f"{kind:5s} input: {sum(r.devices_agree for r in rs)}/{len(rs)} cases agree across devices")
+  assert all(r.devices_agree for r in rs) and all(np.isfinite(e) for r in rs for e in r.errors.values())
 
 res = run_tests(generate(CASES))
 print(f"generated {res.testsRun} tests: {len(res.failures)} failures, {len(res.errors)} errors")
