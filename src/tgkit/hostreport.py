@@ -41,7 +41,9 @@ from tgkit.errors import UsageError
 from tgkit.ops import error_line
 
 SCHEMA_VERSION = 1
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "data" / "devices" / "schema.json"
+# the repository's data/devices/schema.json; an installed tgkit carries a copy next to this module (handbook.wheel puts it there)
+SCHEMA_PATH = next((p for p in (Path(__file__).resolve().parents[2] / "data" / "devices" / "schema.json",
+                                Path(__file__).with_name("device-report.schema.json")) if p.is_file()), Path(__file__).with_name("device-report.schema.json"))
 MODES = ("hardware", "emulator", "compile-only")
 STAGES = ("run", "compile", "render", "none")   # how far kernels get here: run, compile only, render only, nothing
 MODE_WORDS = {"hardware": "real hardware", "emulator": "emulator", "compile-only": "compile-only"}
