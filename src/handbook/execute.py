@@ -35,7 +35,7 @@ import time
 from markdown_exec._internal.formatters import python as me_python
 from markdown_exec._internal.formatters.base import ExecutionError
 
-from handbook import env, fences
+from handbook import browser, env, fences
 
 _orig_run = me_python._run_python
 _orig_format = me_python.base_format
@@ -49,7 +49,7 @@ _base_key = ""
 stats = {"blocks": 0, "executed": 0, "cached": 0, "skipped": 0, "failed": 0}
 
 CACHE_VERSION = "1"
-OWN_OPTIONS = ("timeout", "device", "depends")   # handled here, never passed on to markdown-exec's rendering
+OWN_OPTIONS = ("timeout", "device", "depends", "browser")   # handled here (browser=: handbook.browser), never passed on to markdown-exec's rendering
 EXERCISE_BLOCK = re.compile(r'from tgkit\.learn import show; show\("[\w-]+"\)')   # a course exercise, printed by tgkit.learn.show
 SOURCES = ("src", "scripts", "data")  # what executed code may import or read (an included snippet is part of the block's code)
 
@@ -277,7 +277,7 @@ def session_key(page: str | None, session: str | None) -> str | None:
 def _format(**kw):
   """markdown-exec's base_format for Python blocks, with the handbook's own options taken out first. SuperFences shows
   a block whose formatter raises as plain code, silently: an unexpected error is logged here, so the build fails."""
-  try: return _format_block(**kw)
+  try: return browser.wrap(_format_block(**kw), kw["code"], _block, _page_fences, _root)
   except ExecutionError: raise
   except Exception as e:
     _log.warning(f"{locate(kw.get('code', ''))}: the handbook could not run this block: {type(e).__name__}: {e}")
