@@ -4,7 +4,7 @@ Two pinned downloads, each checked against the checksum committed here before an
 
 * Pyodide 0.29.5, the npm registry's tarball (its sha512 is the registry's `dist.integrity`); of its files only
   the runtime is served (pyodide.js, pyodide.asm.js, pyodide.asm.wasm, python_stdlib.zip, pyodide-lock.json,
-  package.json for the version and licence), about 13 MB.
+  package.json for the version and licence), about 13 MB; with them the bootstrap src/handbook/run_boot.py.
 * tinygrad 0.14.0, PyPI's wheel (pure Python; its sha256 is PyPI's).
 
 Both are kept in .cache/pyodide/ (HANDBOOK_CACHE_DIR moves .cache), so a rebuild downloads nothing; a cached file
@@ -87,6 +87,7 @@ def assets(cache: Path = CACHE) -> dict[str, bytes]:
       if f is None: raise FetchError(f"{PYODIDE.name}: no package/{name} in the tarball")
       out[name] = f.read()
   out[TINYGRAD.name] = fetch(TINYGRAD, cache)
+  out["run_boot.py"] = (ROOT / "src" / "handbook" / "run_boot.py").read_bytes()   # the bootstrap, shown on about/browser.md
   out["handbook.json"] = json.dumps({"pyodide": json.loads(out["package.json"])["version"], "wheel": TINYGRAD.name}).encode()
   return out
 

@@ -1,5 +1,5 @@
 // Run buttons: a block the build marked browser="1" (a div.hb-run holding its code) runs in the reader's browser.
-// Pyodide, the tinygrad wheel and run_boot.py all come from this site (pyodide/, javascripts/); nothing else is fetched.
+// Pyodide, the tinygrad wheel and run_boot.py all come from this site (pyodide/); nothing else is fetched.
 // Pyodide loads on the first click and stays for the visit; blocks of one session share a namespace, and a block's
 // earlier session blocks run first (once), as in the build.
 (() => {
@@ -28,7 +28,7 @@
     await load(base + "pyodide/pyodide.js");
     const py = await loadPyodide({indexURL: base + "pyodide/", packages: [], checkAPIVersion: true});
     py.unpackArchive(await (await fetchOk(base + "pyodide/" + manifest.wheel)).arrayBuffer(), "wheel");
-    py.runPython(await (await fetchOk(base + "javascripts/run_boot.py")).text(), {filename: "run_boot.py"});
+    py.runPython(await (await fetchOk(base + "pyodide/run_boot.py")).text(), {filename: "run_boot.py"});
     return py;
   }
 

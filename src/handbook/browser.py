@@ -1,7 +1,7 @@
 """The fence option `browser="1"`: the block gets a Run button that executes it in the reader's browser (Pyodide).
 
 The build wraps such a block's HTML in `<div class="hb-run" data-code=... data-session=...>`; docs/javascripts/run.js
-adds the button and runs the code with docs/javascripts/run_boot.py (tinygrad 0.14.0 on DEV=PYTHON). Mark only blocks
+adds the button and runs the code with src/handbook/run_boot.py (tinygrad 0.14.0 on DEV=PYTHON). Mark only blocks
 that need nothing but tinygrad and the standard library (no numpy, no tgkit, no files of the handbook). The build
 refuses a marked block that the browser could not reproduce or that tests/test_pyodide.py could not check:
 

@@ -1,5 +1,6 @@
 """Runs in the reader's browser (Pyodide 0.29.5, WebAssembly) once, before the first block: what tinygrad 0.14.0 needs
-there, then `run`, which executes a block the way the build does. Served as javascripts/run_boot.py; run.js loads it."""
+there, then `run`, which executes a block the way the build does. The build serves it as pyodide/run_boot.py
+(scripts/gen_pyodide.py); docs/javascripts/run.js loads it. It lives outside docs/, where pytest would import it."""
 import contextlib, importlib.util, io, os, pathlib, random, sys, traceback, types
 
 # It edits the installed tinygrad (below), so it refuses to run anywhere but in Pyodide.
