@@ -39,10 +39,15 @@ object. For `SUM` and `EXP` it wants the class that defines the method, not `tin
 
 # --8<-- [start:solution]
 # Answer each question as "module:name".
+# Which class method is the code that runs for `Tensor.sum` (not the wrapper in tensor.py)?
 SUM = "tinygrad.mixin.reduce:ReduceMixin.sum"
+# And for `Tensor.exp`?
 EXP = "tinygrad.mixin.elementwise:ElementwiseMixin.exp"
+# Which function in tinygrad/tensor.py wraps Tensor's methods so that kernels can be traced back to the call?
 WRAPPER = "tinygrad.tensor:_metadata_wrapper"
+# Of which class is `Tensor([1.0]).uop`, the node of the graph a tensor holds, an instance?
 GRAPH = "tinygrad.uop.ops:UOp"
+# Which function turns one kernel's AST (a SINK UOp) into a program for a renderer?
 LOWERS = "tinygrad.codegen:to_program"
 # --8<-- [end:solution]
 

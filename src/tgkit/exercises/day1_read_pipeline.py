@@ -36,8 +36,11 @@ function, or one that does not exist, fails.
 
 # --8<-- [start:solution]
 # Answer each question as "module:name".
+# Which Tensor method starts the computation of a lazy tensor?
 REALIZE = "tinygrad.tensor:Tensor.realize"
+# Which function does that method call to run the LINEAR of kernels?
 RUNS_LINEAR = "tinygrad.engine.realize:run_linear"
+# Which function in tinygrad/schedule/__init__.py turns a sink of tensors into the LINEAR of CALLs?
 SCHEDULES = "tinygrad.schedule:create_schedule"
 # --8<-- [end:solution]
 
