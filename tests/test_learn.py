@@ -142,3 +142,27 @@ def test_reading_answers_resolve_in_the_installed_tinygrad():
   assert learn.unwrap(learn.resolve("tinygrad.engine.realize.run_linear")) is run_linear
   with pytest.raises(learn.Wrong, match="has no"): learn.resolve("tinygrad.engine.realize:run_everything")
   with pytest.raises(learn.Wrong, match="no module"): learn.resolve("tinygrad.nowhere:f")
+
+
+class Box:
+  @staticmethod
+  def double(x): return x * 2 + (x == 3)    # the "installed" code: a real bug at 3
+
+
+def _fix():
+  from tgkit.mutants import patched
+  return patched(Box, "double", lambda orig: staticmethod(lambda x: x * 2))
+
+
+@pytest.mark.parametrize("decorator", ["", "@unittest.expectedFailure"], ids=["plain", "expectedFailure"])
+def test_real_bug_test_may_fail_on_the_pin_or_be_marked_expected_failure(decorator):
+  """For a real bug (tinygrad as installed is the bug, a patch the fix) a test that fails on the pin and passes with the fix is
+  accepted, and so is the same test marked expectedFailure, tinygrad's way of keeping a known bug; one that always passes is not."""
+  import contextlib
+  src = f"import unittest\nfrom test_learn import Box\nclass T(unittest.TestCase):\n  {decorator}\n  def test_three(self): self.assertEqual(Box.double(3), 6)\n"
+  learn.grade_test(learn.load_source(src, "<t>"), contextlib.nullcontext, "double(3) is 7", fix=_fix)
+  always = "import unittest\nclass T(unittest.TestCase):\n  @unittest.expectedFailure\n  def test_nothing(self): pass\n"
+  with pytest.raises(learn.Wrong, match="passes whatever"): learn.grade_test(learn.load_source(always, "<t>"), contextlib.nullcontext, "b", fix=_fix)
+  wrong = "import unittest\nfrom test_learn import Box\nclass T(unittest.TestCase):\n  def test_three(self): self.assertEqual(Box.double(3), 7)\n"
+  with pytest.raises(learn.Wrong, match="fails on tinygrad without the bug"):
+    learn.grade_test(learn.load_source(wrong, "<t>"), contextlib.nullcontext, "b", fix=_fix)
