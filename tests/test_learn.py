@@ -166,3 +166,13 @@ def test_real_bug_test_may_fail_on_the_pin_or_be_marked_expected_failure(decorat
   wrong = "import unittest\nfrom test_learn import Box\nclass T(unittest.TestCase):\n  def test_three(self): self.assertEqual(Box.double(3), 7)\n"
   with pytest.raises(learn.Wrong, match="fails on tinygrad without the bug"):
     learn.grade_test(learn.load_source(wrong, "<t>"), contextlib.nullcontext, "b", fix=_fix)
+
+
+def test_grade_test_hint_replaces_the_numpy_advice():
+  """A test that passes with the bug gets the exercise's own advice when it gives one (a kernel count is no numpy comparison)."""
+  import contextlib
+  always = "import unittest\nclass T(unittest.TestCase):\n  def test_nothing(self): pass\n"
+  with pytest.raises(learn.Wrong) as e: learn.grade_test(learn.load_source(always, "<t>"), contextlib.nullcontext, "b")
+  assert "numpy" in e.value.hint
+  with pytest.raises(learn.Wrong) as e: learn.grade_test(learn.load_source(always, "<t>"), contextlib.nullcontext, "b", hint="count kernels")
+  assert e.value.hint == "count kernels"

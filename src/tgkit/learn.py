@@ -295,13 +295,13 @@ def _first_problem(result: unittest.TestResult) -> str:
 
 
 def grade_test(mod: types.ModuleType, bug: Callable[[], contextlib.AbstractContextManager], bug_name: str,
-               fix: Callable[[], contextlib.AbstractContextManager] | None = None) -> None:
+               fix: Callable[[], contextlib.AbstractContextManager] | None = None, hint: str = "") -> None:
   """Grade a learner's regression test the way tinygrad grades a pull request's test.
 
   `bug()` makes tinygrad buggy, `fix()` makes it correct (None: tinygrad as installed is correct). The test must pass
   with the fix and fail with the bug; for a real bug (a fix given) it may instead be marked `@unittest.expectedFailure`,
   as tinygrad marks a known bug: then it fails as expected on the bug and succeeds with the fix.
-  A test that passes both ways tests nothing about the bug, and says so."""
+  A test that passes both ways tests nothing about the bug, and says so (`hint`: what to try then, when a numpy comparison is not it)."""
   n = unittest.defaultTestLoader.loadTestsFromModule(mod).countTestCases()
   expect(n > 0, "your file has no test: define a unittest.TestCase subclass with a method whose name starts with test_",
          "class TestX(unittest.TestCase):\n    def test_y(self): ...")
@@ -315,7 +315,7 @@ def grade_test(mod: types.ModuleType, bug: Callable[[], contextlib.AbstractConte
   with bug(): broken = run_tests(mod)
   if not (broken.failures or broken.errors or broken.expectedFailures):   # an unexpected success did not fail on the bug either
     raise Wrong(f"your test passes whatever tinygrad does: it still passes with the bug ({bug_name})",
-                "make the test compute the buggy operation and compare it with a numpy reference (np.testing.assert_allclose)")
+                hint or "make the test compute the buggy operation and compare it with a numpy reference (np.testing.assert_allclose)")
 
 
 # ---------------------------------------------------------------- checking a file in its own process
