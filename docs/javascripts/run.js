@@ -42,19 +42,18 @@
     return [out, ok];
   }
 
-  async function run(el, button, output) {
+  async function run(el, button, status, output) {
     button.disabled = true;
-    output.hidden = false;
     output.classList.remove("hb-run-error");
     const t0 = performance.now();
     try {
       if (!python) {
-        output.textContent = "Loading Python and tinygrad in this page (about 15 MB, the first time only)…";
+        status.textContent = "loading Python and tinygrad into this page (about 15 MB, once)…";
         python = boot();
         python.catch(() => { python = null; });
       }
       const py = await python;
-      output.textContent = "Running…";
+      status.textContent = "running…";
       await new Promise(r => setTimeout(r, 0));   // let the browser paint the status first
       const s = el.dataset.session;
       for (const prev of blocks()) {              // earlier blocks of the session, once
@@ -66,12 +65,16 @@
       }
       const [out, ok] = execute(py, el);
       output.textContent = out;
+      output.hidden = false;
       if (!ok) output.classList.add("hb-run-error");
-      el.dataset.seconds = ((performance.now() - t0) / 1000).toFixed(1);
+      const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+      status.textContent = `${ok ? "printed" : "failed"} in your browser (tinygrad 0.14.0, DEV=PYTHON) in ${seconds} s`;
       el.dataset.state = ok ? "done" : "error";
     } catch (e) {
       output.textContent = String(e.message || e);
+      output.hidden = false;
       output.classList.add("hb-run-error");
+      status.textContent = "failed";
       el.dataset.state = "error";
     } finally {
       button.disabled = false;
@@ -88,14 +91,16 @@
       button.type = "button";
       button.textContent = "Run in the browser";
       button.title = "Runs this block with Pyodide and tinygrad 0.14.0 on DEV=PYTHON, in this page";
+      const status = document.createElement("span");
+      status.className = "hb-run-status";
       const about = document.createElement("a");
       about.href = base + "about/browser/";
-      about.textContent = "how";
+      about.textContent = "what runs here?";
       const output = document.createElement("pre");
       output.className = "hb-run-output";
       output.hidden = true;
-      button.addEventListener("click", () => run(el, button, output));
-      bar.append(button, " ", about);
+      button.addEventListener("click", () => run(el, button, status, output));
+      bar.append(button, status, about);
       el.append(bar, output);
     }
   }
