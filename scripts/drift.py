@@ -268,7 +268,8 @@ def markdown(report: dict) -> str:
   for p, v in report["pages"].items():
     out += ["", f"## {p}"]
     if v["failed"]:
-      out += ["", "Failing blocks:", ""] + [f"- `{i['where']}`: {i['error']}" + (f" (at {i['at']})" if i["at"] else "") for i in v["failed"]]
+      out += ["", "Failing blocks:", ""] + [f"- `{i['where']}`: {i['error']}" + (f" (at {i['at']})" if i["at"] else "")
+                                            + (" (fails on the pin too)" if i["pinned"] == "failed" else "") for i in v["failed"]]
     if v["vanished"]: out += ["", "Names that vanished:", ""] + [f"- `{i['where']}`: {i['kind']} `{i['name']}`: {i['why']}" for i in v["vanished"]]
     if v["changed"]:
       out += ["", "Changed outputs:"]
