@@ -14,9 +14,12 @@ import tinygrad
 
 COMMIT = "a9069c177a9da9cca18593edf55acd2e6073cca6"  # GitHub snapshot nearest to 0.14.0
 PACKAGE = pathlib.Path(tinygrad.__file__).parent
-# 0.14.0's uop/ops.py has two lines more than the snapshot (placeholder's slot default and tag): the
-# snapshot line of a definition below installed line N is N minus the lines added above it.
-ADDED_LINES = {"tinygrad/uop/ops.py": (1140, 1147)}
+# Where a file of the released 0.14.0 has a different number of lines than the same file at the snapshot, the
+# snapshot line of installed line N is N plus the shifts of every (after, shift) with after < N:
+# uop/ops.py has two lines more (placeholder's slot default and tag), codegen/decomp/dtype.py one more (an INDEX
+# rule split over four lines), schedule/multi.py three fewer (a GETTUPLE-on-UNSHARD rule only the snapshot has).
+SHIFTS = {"tinygrad/uop/ops.py": ((1140, -1), (1147, -1)), "tinygrad/codegen/decomp/dtype.py": ((176, -1),),
+          "tinygrad/schedule/multi.py": ((303, 3),)}
 
 
 def locate(obj) -> tuple[str, int]:
@@ -40,7 +43,7 @@ def find(module, qualname: str) -> tuple[str, int]:
 
 
 def github(path: str, line: int) -> str:
-  pinned = line - sum(1 for added in ADDED_LINES.get(path, ()) if added < line)
+  pinned = line + sum(shift for after, shift in SHIFTS.get(path, ()) if after < line)
   return f"https://github.com/tinygrad/tinygrad/blob/{COMMIT}/{path}#L{pinned}"
 
 
