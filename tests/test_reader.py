@@ -18,7 +18,7 @@ PAGE = pathlib.Path("docs/x/page.md")
 
 
 def fence(code: str, session: str | None = None, indent: str = "", extra: str = "") -> str:
-  opts = f'exec="on" result="text"' + (f' session="{session}"' if session else "") + extra
+  opts = 'exec="on" result="text"' + (f' session="{session}"' if session else "") + extra
   return "\n".join([f"{indent}```python {opts}", *(indent + ln for ln in code.split("\n")), f"{indent}```", ""])
 
 
@@ -30,7 +30,8 @@ def test_names_read_and_bound():
 
 
 def test_uses_names_from_earlier_blocks_of_the_same_session_only():
-  md = "# T\n\n" + fence("x = 1\ndef f(): return 2", "a") + fence("y = 5", "b") + fence("print(x + f() + len([y]))", "a") + fence("x = 3\nprint(x)", "a")
+  md = "# T\n\n" + fence("x = 1\ndef f(): return 2", "a") + fence("y = 5", "b") + fence("print(x + f() + len([y]))", "a")
+  md += fence("x = 3\nprint(x)", "a")
   blocks = reader.blocks(md, PAGE, ROOT)
   assert [b.uses for b in blocks] == [[], [], ["x", "f"], []]   # y belongs to session b; the last block binds x itself
   assert reader.clashes(blocks) == ["line 10: `y`"]

@@ -16,6 +16,7 @@ import contextlib
 import difflib
 import functools
 import http.server
+import io
 import os
 import pathlib
 import re
@@ -23,6 +24,7 @@ import subprocess
 import threading
 import urllib.error
 import urllib.request
+import zipfile
 
 import pytest
 
@@ -68,7 +70,8 @@ def venv(served, tmp_path_factory) -> pathlib.Path:
   """A new environment made by the Install block; returns its Python."""
   _, url = served
   home = tmp_path_factory.mktemp("reader")
-  proc = subprocess.run(["bash", "-euo", "pipefail", "-c", install_block(url)], cwd=home, env=reader_env(), capture_output=True, text=True, timeout=1200)
+  proc = subprocess.run(["bash", "-euo", "pipefail", "-c", install_block(url)], cwd=home, env=reader_env(), capture_output=True, text=True,
+                        timeout=1200)
   assert proc.returncode == 0, f"the Install block failed:\n{(proc.stdout + proc.stderr)[-4000:]}"
   assert f"tgkit {wheel.version()}" in proc.stdout, proc.stdout[-2000:]
   pythons = sorted(home.glob("*/bin/python"))
@@ -78,7 +81,8 @@ def venv(served, tmp_path_factory) -> pathlib.Path:
 
 def test_the_install_block_installs_tgkit_from_the_site(served, venv):
   site, _ = served
-  assert (site / "dist" / wheel.filename()).read_bytes() == wheel.build(ROOT)   # the page's URL serves this commit's wheel
+  with zipfile.ZipFile(site / "dist" / wheel.filename()) as z: served = {n: z.read(n) for n in z.namelist()}
+  with zipfile.ZipFile(io.BytesIO(wheel.build(ROOT))) as z: assert served == {n: z.read(n) for n in z.namelist()}   # this commit's tgkit
   code = "import tgkit, tinygrad, numpy, importlib.util as u; print(tgkit.__file__); print(u.find_spec('handbook'))"
   proc = subprocess.run([venv, "-c", code], cwd=venv.parents[1], env=reader_env(), capture_output=True, text=True, timeout=120)
   assert proc.returncode == 0, proc.stderr

@@ -197,7 +197,8 @@ def script(title: str, src_uri: str, page_blocks: list[Block], outputs: list[str
          "  Tensor.manual_seed(0)", ""]
   if separate:
     out += ["", "# Two sessions of this page use the same names, so each session runs in its own namespace, as in the build.",
-            "namespaces = {}", "", "", "def run(session, code):", '  exec(compile(code, f"<session {session}>", "exec"), namespaces.setdefault(session, {}))', ""]
+            "namespaces = {}", "", "", "def run(session, code):",
+            '  exec(compile(code, f"<session {session}>", "exec"), namespaces.setdefault(session, {}))', ""]
   started = set()
   for k, (b, printed) in enumerate(zip(page_blocks, outputs)):
     f = b.fence
