@@ -100,7 +100,7 @@ def check(mod):
                          ("Adam(lr=0.1)", lambda p: nn.optim.Adam(p, lr=0.1))]:
     want = _reference(*_setup(make_opt), 8)
     got = fit(*_setup(make_opt), 8)
-    expect(isinstance(got, list) and len(got) == 8, f"fit with {what} for 8 steps returned {got!r:.80}; want a list of 8 losses")
+    expect(isinstance(got, list) and len(got) == 8, f"fit with {what} for 8 steps returned {got!r:.80}; want a list of 8 losses", EXERCISE.hints[2])
     got = [float(v) for v in got]
     bad = next((i for i, (g, w) in enumerate(zip(got, want)) if not np.isclose(g, w, rtol=1e-4, atol=1e-6)), None)
     expect(bad is None, f"fit with {what}: the loss of step {bad} is {got[bad] if bad is not None else 0:.6g}; the reference run "

@@ -74,4 +74,4 @@ class TestLinear(unittest.TestCase):
 # --8<-- [end:solution]
 
 
-def check(mod): grade_test(mod, BUG.patch, BUG.description)
+def check(mod): grade_test(mod, BUG.patch, BUG.description, hint=EXERCISE.hints[0] + " " + EXERCISE.hints[2])
