@@ -73,8 +73,10 @@ def batchnorm_params(channels: int) -> int:
 
 def check(mod):
   param_count = function(mod, "param_count")
-  cases = [("linear_params", (8, 4), {}, lambda: nn.Linear(8, 4)), ("linear_params", (3, 5), {"bias": False}, lambda: nn.Linear(3, 5, bias=False)),
-           ("conv2d_params", (3, 6, 3), {}, lambda: nn.Conv2d(3, 6, 3)), ("conv2d_params", (2, 4, 5), {"bias": False}, lambda: nn.Conv2d(2, 4, 5, bias=False)),
+  cases = [("linear_params", (8, 4), {}, lambda: nn.Linear(8, 4)),
+           ("linear_params", (3, 5), {"bias": False}, lambda: nn.Linear(3, 5, bias=False)),
+           ("conv2d_params", (3, 6, 3), {}, lambda: nn.Conv2d(3, 6, 3)),
+           ("conv2d_params", (2, 4, 5), {"bias": False}, lambda: nn.Conv2d(2, 4, 5, bias=False)),
            ("batchnorm_params", (5,), {}, lambda: nn.BatchNorm(5)), ("batchnorm_params", (1,), {}, lambda: nn.BatchNorm(1))]
   for fn_name, args, kw, make in cases:
     layer = make()
