@@ -1,12 +1,15 @@
 """Op-cases per second for `tgkit.ops.run_naive` (one realize per case) and `tgkit.ops.run` (batched, with tgkit's
-program cache), in one run. Prints numbers; asserts nothing.
+program cache), cold on one core, cold on every core and warm, in one run. Prints numbers; asserts nothing.
 
-Every measurement is a fresh process. The naive run and the first `run` each start with an empty tinygrad kernel
-cache (a new temporary CACHEDB) and an empty tgkit program cache, so neither profits from the other; the second
-`run` is what a contributor's next run costs: tinygrad's and tgkit's caches filled by the first.
+Every measurement is a fresh process. The naive run, the cold serial run and the cold parallel run each start with an
+empty tinygrad kernel cache (a new temporary CACHEDB) and an empty tgkit program cache, so none profits from another:
+that is what a contributor who edited tinygrad pays (the disk cache's key includes tinygrad's source). The warm run is
+the next run after the cold parallel one, with both caches filled. Every run's results are compared record by record
+with the naive run's statuses and the cold serial run's records (same cases, same order, same values).
 
     python scripts/bench_ops.py            # the full table
     python scripts/bench_ops.py --quick    # the quick subset (1d, broadcast and odd shapes)
+    python scripts/bench_ops.py --jobs 4   # processes of the parallel runs (default: every core)
 """
 from __future__ import annotations
 
@@ -18,23 +21,24 @@ import sys
 import tempfile
 
 CHILD = """
-import json, sys, time
+import dataclasses, json, sys, time
 from tgkit import ops
 args = json.loads(sys.argv[1])
-fn = ops.run if args["mode"] == "run" else ops.run_naive
+kw = dict(ops=args["ops"], dtypes=args["dtypes"], kinds=ops.quick_kinds() if args["quick"] else None)
 t = time.perf_counter()
-rs = fn(ops=args["ops"], dtypes=args["dtypes"], kinds=ops.quick_kinds() if args["quick"] else None)
+rs = ops.run_naive(**kw) if args["mode"] == "naive" else ops.run(**kw, jobs=args["jobs"])
 dt = time.perf_counter() - t
-s = ops.summarize(rs)
-print(json.dumps({"seconds": dt, "cases": len(rs), "by_status": s["by_status"]}))
+print(json.dumps({"seconds": dt, "cases": len(rs), "by_status": ops.summarize(rs)["by_status"], "results": [dataclasses.asdict(r) for r in rs]}))
 """
 
 
-def measure(mode: str, args, tmp: str) -> dict:
+def measure(mode: str, jobs: int, args, tmp: str) -> dict:
   """Run one mode in a fresh process whose caches live in `tmp`; return its timing record."""
   env = {**os.environ, "CACHEDB": os.path.join(tmp, "cache.db"), "TGKIT_CACHE_DIR": tmp, "PARALLEL": "0", "NO_COLOR": "1"}
-  spec = json.dumps({"mode": mode, "ops": args.ops, "dtypes": args.dtypes, "quick": args.quick})
-  out = subprocess.run([sys.executable, "-c", CHILD, spec], env=env, capture_output=True, text=True, check=True)
+  env.pop("TGKIT_JOBS", None)
+  spec = json.dumps({"mode": mode, "jobs": jobs, "ops": args.ops, "dtypes": args.dtypes, "quick": args.quick})
+  out = subprocess.run([sys.executable, "-c", CHILD, spec], env=env, capture_output=True, text=True)
+  if out.returncode != 0: sys.exit(f"{mode} failed:\n{out.stderr[-3000:]}")
   return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -43,14 +47,20 @@ def main(argv=None) -> int:
   ap.add_argument("--quick", action="store_true", help="only the quick subset of shape kinds")
   ap.add_argument("--ops", nargs="*", default=None, help="op or group names (default: all)")
   ap.add_argument("--dtypes", nargs="*", default=None, help="dtype names (default: all)")
+  ap.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)), help="processes of the parallel runs (default: every core)")
   args = ap.parse_args(argv)
-  with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
-    rows = {"naive": measure("naive", args, a), "run, cold": measure("run", args, b), "run, warm": measure("run", args, b)}
+  if args.jobs < 1: sys.exit("--jobs: expected 1 or more")
+  print(f"measuring on {len(os.sched_getaffinity(0))} cores, load average {os.getloadavg()[0]:.1f} (several minutes) ...", file=sys.stderr)
+  with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b, tempfile.TemporaryDirectory() as c:
+    rows = {"naive": measure("naive", 1, args, a), "cold, 1 job": measure("run", 1, args, b),
+            f"cold, {args.jobs} jobs": measure("run", args.jobs, args, c), f"warm, {args.jobs} jobs": measure("run", args.jobs, args, c)}
+  naive, serial = rows["naive"], rows["cold, 1 job"]
+  status = lambda r: [(x["op"], x["dtype"], x["kind"], x["check"], x["status"]) for x in r["results"]]  # noqa: E731
   for mode, r in rows.items():
-    print(f"{mode:10s} {r['cases']:5d} cases in {r['seconds']:6.1f} s = {r['cases'] / r['seconds']:6.1f} cases/s  {r['by_status']}")
-  same = len({json.dumps(r["by_status"], sort_keys=True) for r in rows.values()}) == 1
-  print(f"speed-up over naive: cold {rows['naive']['seconds'] / rows['run, cold']['seconds']:.1f}x, "
-        f"warm {rows['naive']['seconds'] / rows['run, warm']['seconds']:.1f}x; same counts: {'yes' if same else 'NO'}")
+    same = "same records" if r["results"] == serial["results"] else "same statuses" if status(r) == status(serial) else "DIFFERENT"
+    print(f"{mode:14s} {r['cases']:5d} cases in {r['seconds']:6.1f} s = {r['cases'] / r['seconds']:6.1f} cases/s  "
+          f"{naive['seconds'] / r['seconds']:4.1f}x naive  {same} as cold, 1 job  {r['by_status']}")
+  print(f"load average after: {os.getloadavg()[0]:.1f}")
   return 0
 
 

@@ -10,9 +10,7 @@ from tgkit import ops
 from tgkit.errors import UsageError
 
 
-@pytest.fixture(scope="module")
-def quick_results():
-  return ops.run(quick=True)
+# quick_results (tests/conftest.py): ops.run(quick=True), computed once per test run and shared by every xdist worker
 
 
 def test_table_has_80_ops_covering_every_group():

@@ -9,14 +9,19 @@ lines as Python, and silently skip fences inside admonitions and content tabs. T
 * runs `--8<-- "file"` includes as the file's own code, under its own name and line numbers;
 * reports a failure as `docs/<page>.md:<line>` with a traceback that starts in the page or snippet;
 * stops a block after the build's time limit (`HANDBOOK_BLOCK_TIMEOUT`, the fence's `timeout=`), and skips
-  a block whose `device=` does not open here, naming the page and line, as the build does.
+  a block whose `device=` does not open here, naming the page and line, as the build does;
+* under pytest-xdist, keeps each page's blocks on one worker, in order (an `xdist_group` per page, for
+  `--dist loadgroup`); `--handbook-workers=N|auto` (set in pyproject.toml) runs on N workers when the command
+  line names none (`-n`), so `-n 0` and `-p no:xdist` still run in one process.
 
 It uses pytest-markdown-docs' runner registry (`_runners`, private in 0.9.2): the version is pinned.
 """
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
+import os
 import pathlib
 import traceback
 
@@ -51,6 +56,50 @@ class ExecFenceParser:
       tok.info, tok.content, tok.map = "python", f.body + "\n", [f.line - 1, f.line + f.body.count("\n") + 1]
       tokens.append(tok)
     return tokens
+
+
+def pytest_addoption(parser):
+  parser.addoption("--handbook-workers", metavar="N|auto", default=None,
+                   help="pytest-xdist workers (-n N --dist loadgroup) unless -n is given; ignored without xdist (-p no:xdist)")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config, parser, args):
+  ns = early_config.known_args_namespace
+  workers = getattr(ns, "handbook_workers", None)
+  if not workers or not early_config.pluginmanager.has_plugin("xdist") or os.environ.get("PYTEST_XDIST_WORKER"): return
+  if getattr(ns, "numprocesses", None) is not None or getattr(ns, "usepdb", False): return
+  args[:] = [*args, "-n", workers, *(["--dist", "loadgroup"] if getattr(ns, "dist", "no") == "no" else [])]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+  """xdist, in the controller: a worker re-reads the command line, not the options added above; tell it the distribution."""
+  node.workerinput["handbook_loadgroup"] = node.config.getoption("dist") == "loadgroup"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+  if getattr(config, "workerinput", {}).get("handbook_loadgroup"): config.option.loadgroup = True
+
+
+def pytest_itemcollected(item):
+  if type(item).__name__ == "MarkdownInlinePythonItem": item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+  """`--dist loadgroup` sends a group's tests to one worker by the `@group` that xdist appends to their node ids. xdist
+  3.8 writes it to `item._nodeid`, which pytest 9 no longer reads (`item._id`): where it did not take, write it there."""
+  if not getattr(config.option, "loadgroup", False): return
+  for item in items:
+    groups = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in item.iter_markers("xdist_group")})
+    if not groups or "@" in item.nodeid.rsplit("]", 1)[-1]: continue
+    group, nid = "@" + "_".join(groups), getattr(item, "_id", None)
+    if getattr(nid, "names", None):   # pytest 9's NodeId: the group after the params, as xdist expects it
+      last = nid.names[-1] + (f"[{nid.params}]" if nid.params is not None else "") + group
+      item._id = dataclasses.replace(nid, names=(*nid.names[:-1], last), params=None)
+    else: item._nodeid = item.nodeid + group
 
 
 @pytest.hookimpl(tryfirst=True)  # firstresult hook: ours must answer before the plugin's CommonMark parser

@@ -89,7 +89,8 @@ def cmd_ops(a) -> int:
   from tgkit import ops
   dev = _device(a.device)
   with _progress(f"ops on {dev}") as update:
-    results = ops.run(ops=a.op, dtypes=a.dtype, device=dev, grads=not a.no_grad, quick=a.quick, progress=update, cache=not a.no_cache)
+    results = ops.run(ops=a.op, dtypes=a.dtype, device=dev, grads=not a.no_grad, quick=a.quick, progress=update, cache=not a.no_cache,
+                      jobs=a.jobs)
   s = ops.summarize(results)
   if a.out: _write_new(a.out, json.dumps([dataclasses.asdict(r) for r in results], indent=2), a.force)
   if a.json: _emit_json({"summary": s, "results": results})
@@ -301,6 +302,7 @@ def parser() -> argparse.ArgumentParser:
   sp.add_argument("--quick", action="store_true", help="only the 1d, broadcast and odd shape kinds")
   sp.add_argument("--no-grad", action="store_true", help="skip gradient checks")
   sp.add_argument("--no-cache", action="store_true", help="do not use tgkit's disk cache of schedules and programs (tgkit.progcache)")
+  sp.add_argument("--jobs", "-j", type=int, metavar="N", help="processes checking cases (default: every core, once the run is long enough)")
   sp.add_argument("--out", help="also write every result to this JSON file")
   sp.add_argument("--force", action="store_true", help="overwrite --out if it exists")
   sp = add("devices", "which devices open here, renderer capabilities, compile-only GPU targets, cross-device checks", cmd_devices)

@@ -141,7 +141,7 @@ MUTANTS: list[Mutant] = [
 def _run_module(m: Mutant):
   if m.module == "ops":
     from tgkit import ops
-    return ops.run(ops=list(m.target), kinds=m.kinds, dtypes=m.dtypes)
+    return ops.run(ops=list(m.target), kinds=m.kinds, dtypes=m.dtypes, jobs=1)   # the patch lives in this process only
   if m.module == "nn":
     from tgkit import nn
     return nn.run(layers=[t for t in m.target if t in nn.LAYERS], optimizers=[t for t in m.target if t in nn.OPTIMIZERS])

@@ -845,7 +845,7 @@ def quick_kinds() -> tuple[str, ...]:
   return QUICK_KINDS
 
 
-def run(ops=None, dtypes=None, device=None, grads=True, progress=None, kinds=None, quick=False, cache=True) -> list[Result]:
+def run(ops=None, dtypes=None, device=None, grads=True, progress=None, kinds=None, quick=False, cache=True, jobs=None) -> list[Result]:
   """Check the op table on a device, batched.
 
   Args:
@@ -858,6 +858,9 @@ def run(ops=None, dtypes=None, device=None, grads=True, progress=None, kinds=Non
     quick: a fast subset: the "odd", "broadcast" and "1d" shape kinds only.
     cache: take schedules and compiled programs from tgkit's disk cache and store new ones (`tgkit.progcache`);
       turn it off when tinygrad's internals are patched in-process, which the cache cannot see.
+    jobs: processes that check cases (this one and `jobs - 1` workers, each with its own tinygrad and device). None:
+      `default_jobs()`, every usable core once the run is long enough to pay for starting workers, one with `cache=False`.
+      Results are the same, in the same order, whatever `jobs` is.
 
   Returns:
     One Result per case, in table order.
@@ -871,15 +874,115 @@ def run(ops=None, dtypes=None, device=None, grads=True, progress=None, kinds=Non
   cases = build_cases(ops, dtypes, grads, kinds)
   from tgkit import progcache
   with _STDERR, progcache.enabled() if cache else contextlib.nullcontext():
-    return _run_batched(cases, dev, _counter(progress, len(cases)))
+    return _run_batched(cases, dev, _counter(progress, len(cases)), jobs, (ops, dtypes, grads, kinds), cache)
 
 
-def _run_batched(cases: list[Case], dev: str, progress) -> list[Result]:
+def _run_batched(cases: list[Case], dev: str, progress, jobs=1, selection=None, cache=True) -> list[Result]:
   done, rest = _partition(cases, dev, progress)
-  for i in range(0, len(rest), BATCH):
-    done += _realize_batch(rest[i:i + BATCH], dev)
-    if progress: progress(len(rest[i:i + BATCH]))
+  chunks = [rest[i:i + BATCH] for i in range(0, len(rest), BATCH)]
+  n = default_jobs(len(rest), cache) if jobs is None else _check_jobs(jobs)
+  if n > 1 and len(chunks) > 1 and selection is not None: done += _run_parallel(chunks, dev, progress, min(n, len(chunks)), selection, cache)
+  else:
+    for chunk in chunks:
+      done += _realize_batch(chunk, dev)
+      if progress: progress(len(chunk))
   return _in_order(cases, done)
+
+
+# ---------------------------------------------------------------- on every core
+
+MIN_CASES_PER_JOB = 2 * BATCH   # a worker starts in about a second (tinygrad, numpy); a cold batch takes ten
+
+
+def cores() -> int:
+  """Usable cores: `TGKIT_JOBS` when set, else the CPUs this process may run on."""
+  if (value := os.environ.get("TGKIT_JOBS", "").strip()): return _check_jobs(value, "TGKIT_JOBS")
+  try: return len(os.sched_getaffinity(0))
+  except AttributeError: return os.cpu_count() or 1
+
+
+def _check_jobs(value, name: str = "jobs") -> int:
+  try: n = int(value)
+  except (TypeError, ValueError): n = 0
+  if n < 1: raise UsageError(f"{name}={value!r}: expected a whole number of processes, 1 or more")
+  return n
+
+
+def default_jobs(cases: int, cache: bool = True) -> int:
+  """Processes for a run of `cases` kernel cases: every usable core (`cores()`), but no more than one per
+  `MIN_CASES_PER_JOB` cases; one when the disk cache is off, the sign that tinygrad is patched in this process (workers
+  would not see the patch)."""
+  return max(1, min(cores(), cases // MIN_CASES_PER_JOB)) if cache else 1
+
+
+def _key(c: Case) -> tuple[str, str, str, str]: return (c.spec.name, c.dtype, c.kind, c.check)
+
+
+def _run_parallel(chunks: list[list[Case]], dev: str, progress, jobs: int, selection: tuple, cache: bool) -> list[Result]:
+  """Check `chunks` (the serial run's batches, unchanged) in this process and `jobs - 1` spawned workers. The workers
+  take batches from the front, this process from the back. A batch a worker cannot check (it died, or its table
+  differs from this one: an op added in-process) is checked here."""
+  import concurrent.futures as cf
+  import multiprocessing
+  from tinygrad.helpers import ContextVar
+  settings = {k: v.value if isinstance(v.value, (int, float, str)) else repr(v) for k, v in ContextVar._cache.items()   # DEV: "CPU:X86"
+              if isinstance(v.value, (int, float, str)) or k == "DEV"}
+  todo, running, done, broken = list(reversed(chunks)), {}, [], False
+  def finish(fut):
+    chunk = running.pop(fut)
+    try: rs = fut.result()
+    except Exception: rs = _realize_batch(chunk, dev)  # noqa: BLE001 - a worker that died or lacks a case: check it here
+    done.extend(rs)
+    if progress: progress(len(chunk))
+  pool = cf.ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start,
+                                initargs=(dev, selection, cache, settings))
+  try:
+    while todo or running:
+      for fut in [f for f in running if f.done()]: finish(fut)
+      while todo and not broken and len(running) < 2 * (jobs - 1):
+        try:
+          with _main_hidden(): running[pool.submit(_worker_check, [_key(c) for c in todo[-1]])] = todo[-1]
+        except Exception: broken = True  # noqa: BLE001 - the workers could not start: the rest is checked here
+        else: todo.pop()
+      if todo:
+        chunk = todo.pop(0)
+        done += _realize_batch(chunk, dev)
+        if progress: progress(len(chunk))
+      elif running: finish(next(cf.as_completed(running)))
+  finally: pool.shutdown(wait=True, cancel_futures=True)
+  return done
+
+
+@contextlib.contextmanager
+def _main_hidden():
+  """While workers start: a spawned process imports the caller's `__main__` again, and a script without a
+  `if __name__ == "__main__":` guard would run again in it. Workers need nothing from it, so they are not told of it."""
+  import sys
+  main = sys.modules.get("__main__")
+  saved = {k: main.__dict__.pop(k) for k in ("__file__", "__spec__") if main is not None and k in main.__dict__}
+  try: yield
+  finally:
+    if main is not None: main.__dict__.update(saved)
+
+
+_WORKER: dict = {}
+
+
+def _worker_start(dev: str, selection: tuple, cache: bool, settings: dict) -> None:
+  """In a spawned worker: the caller's tinygrad settings, its cases by key, tgkit's disk cache for the worker's life."""
+  from tinygrad.helpers import ContextVar
+  for k, v in settings.items():
+    if k in ContextVar._cache: ContextVar._cache[k].value = v
+  _WORKER.update(dev=dev, cases={_key(c): c for c in build_cases(*selection)})
+  if cache:
+    from tgkit import progcache
+    _WORKER["cache"] = progcache.enabled()
+    _WORKER["cache"].__enter__()
+
+
+def _worker_check(keys: list[tuple]) -> list[Result]:
+  cases = [_WORKER["cases"][k] for k in keys]   # a KeyError sends the batch back to the caller
+  with _STDERR: return _realize_batch(cases, _WORKER["dev"])
 
 
 # ---------------------------------------------------------------- summaries and renderers

@@ -13,6 +13,8 @@ value of every ContextVar that is not only about output (DEBUG, NO_COLOR, ...), 
 built for `-march=native`). Editing the scheduler, codegen or a renderer therefore misses on everything; editing
 `tensor.py` changes only the graphs it builds, and only those are scheduled and compiled again. Changes made at run
 time (monkeypatching tinygrad's internals) are not seen: turn the cache off (`tgkit ops --no-cache`) for those.
+Several processes may use one file at once (the workers of `tgkit ops --jobs`, parallel test workers): SQLite in WAL
+mode lets them read while one writes, and entries are only ever added, never changed.
 
     with progcache.enabled():
       results = tgkit.ops.run()
@@ -39,7 +41,8 @@ PKG = pathlib.Path(tinygrad.__file__).parent
 FRONTEND = ("tensor.py", "nn", "apps", "llm", "viz")   # what builds graphs or shows them; not hashed
 OUTPUT_ONLY = {"DEBUG", "NO_COLOR", "PARALLEL", "CAPTURING", "TRACEMETA", "VIZ", "PROFILE", "TRACK_MATCH_STATS", "CACHELEVEL",
                "CAPTURE_PROCESS_REPLAY", "ALLOW_DEVICE_USAGE"}
-VERSION = 1
+IN_KEYS = {"DEV"}   # already in tinygrad's own keys (buffers' devices, the renderer); tinygrad also sets it in the environment
+VERSION = 2   # 2: settings() lists only the ContextVars that are set
 stats = {"loaded": 0, "stored": 0}
 
 
@@ -68,9 +71,18 @@ def host() -> str:
   return f"{platform.system()} {platform.machine()} {model or platform.processor()}"
 
 
+_DEFAULTS = {k: v.value for k, v in ContextVar._cache.items()}   # every ContextVar's value when it was first seen
+
+
 def settings() -> str:
-  """The ContextVars that may change a schedule or a program, with their current values."""
-  return repr(sorted((k, repr(v.value)) for k, v in ContextVar._cache.items() if k not in OUTPUT_ONLY))
+  """The ContextVars that may change a schedule or a program and are set (in the environment, or by `Context`), with their
+  values. Which ContextVars exist depends on which tinygrad modules a process imported; those left at their default are
+  therefore left out, so two processes with the same settings compute the same keys whatever they imported."""
+  out = []
+  for k, v in ContextVar._cache.items():
+    if k in OUTPUT_ONLY or k in IN_KEYS: continue
+    if k in os.environ or v.value != _DEFAULTS.setdefault(k, v.value): out.append((k, repr(v.value)))
+  return repr(sorted(out))
 
 
 def _part(x) -> str:
@@ -112,14 +124,22 @@ class Persistent(dict):
 
   def __setitem__(self, key, value):
     dict.__setitem__(self, key, value)
-    self.db.execute("INSERT OR IGNORE INTO cache VALUES (?, ?)", (disk_key(self.table, key), pickle.dumps(value)))
-    stats["stored"] += 1
+    _put(self.db, disk_key(self.table, key), value)
+
+
+def _put(db: sqlite3.Connection, key: str, value) -> None:
+  """Store one entry. Several processes share the file (`tgkit ops --jobs`, parallel tests): SQLite serialises their
+  writes (WAL, each INSERT its own transaction), and one that still finds the file locked after the timeout is dropped,
+  which only costs a later run that entry."""
+  try: db.execute("INSERT OR IGNORE INTO cache VALUES (?, ?)", (key, pickle.dumps(value)))
+  except sqlite3.OperationalError: return
+  stats["stored"] += 1
 
 
 def _open(path: pathlib.Path) -> sqlite3.Connection:
   path.parent.mkdir(parents=True, exist_ok=True)
   db = sqlite3.connect(path, timeout=30, isolation_level=None)
-  db.execute("PRAGMA journal_mode=WAL")
+  with contextlib.suppress(sqlite3.OperationalError): db.execute("PRAGMA journal_mode=WAL")   # another process may be switching it
   db.execute("CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, value BLOB)")
   return db
 
@@ -146,9 +166,7 @@ def _lower(function):
       stats["loaded"] += 1
     else:
       out = schedule.lower_sink_to_linear(function)
-      if key in schedule.schedule_cache:
-        db.execute("INSERT OR IGNORE INTO cache VALUES (?, ?)", (disk_key("schedule", key), pickle.dumps(schedule.schedule_cache[key])))
-        stats["stored"] += 1
+      if key in schedule.schedule_cache: _put(db, disk_key("schedule", key), schedule.schedule_cache[key])
       return out
   return schedule.lower_sink_to_linear(function)
 
