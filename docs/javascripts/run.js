@@ -1,74 +1,50 @@
 // Run buttons: a block the build marked browser="1" (a div.hb-run holding its code) runs in the reader's browser.
-// Pyodide, the tinygrad wheel and run_boot.py all come from this site (pyodide/); nothing else is fetched.
-// Pyodide loads on the first click and stays for the visit; blocks of one session share a namespace, and a block's
-// earlier session blocks run first (once), as in the build.
+// The blocks run in a Web Worker (run_worker.js) that loads Pyodide, the tinygrad wheel and run_boot.py from this site
+// (pyodide/) on the first click and stays for the visit; nothing else is fetched. Blocks of one session share a
+// namespace, and a block's earlier marked session blocks run first (once), as in the build.
 (() => {
   const base = new URL("..", document.currentScript.src).href;   // the site root: this file is javascripts/run.js
-  let python = null;                                               // a promise of the booted runtime
+  let worker = null, next = 0;                                    // run_worker.js, started on the first click
+  const waiting = new Map();                                       // message id -> resolve
   const ran = new Set();                                           // blocks run in this visit, by key
-
-  function load(src) {
-    return new Promise((resolve, reject) => {
-      const s = document.createElement("script");
-      s.src = src;
-      s.onload = resolve;
-      s.onerror = () => reject(new Error(`could not load ${src}`));
-      document.head.appendChild(s);
-    });
-  }
-
-  async function fetchOk(url) {
-    const r = await fetch(url);
-    if (!r.ok) throw new Error(`${r.status} ${url}`);
-    return r;
-  }
-
-  async function boot() {
-    const manifest = await (await fetchOk(base + "pyodide/handbook.json")).json();
-    await load(base + "pyodide/pyodide.js");
-    const py = await loadPyodide({indexURL: base + "pyodide/", packages: [], checkAPIVersion: true});
-    py.unpackArchive(await (await fetchOk(base + "pyodide/" + manifest.wheel)).arrayBuffer(), "wheel");
-    py.runPython(await (await fetchOk(base + "pyodide/run_boot.py")).text(), {filename: "run_boot.py"});
-    return py;
-  }
 
   function blocks() { return [...document.querySelectorAll("div.hb-run")]; }
   function key(el) { return location.pathname + "#" + blocks().indexOf(el); }
   function session(el) { return el.dataset.session ? location.pathname + "::" + el.dataset.session : null; }
 
-  function execute(py, el) {
-    const [out, ok] = py.globals.get("run")(el.dataset.code, session(el)).toJs();
-    ran.add(key(el));
-    return [out, ok];
+  function execute(el) {   // -> Promise of [printed, ok]
+    if (!worker) {
+      worker = new Worker(base + "javascripts/run_worker.js");
+      worker.onmessage = (e) => { waiting.get(e.data.id)([e.data.out, e.data.ok]); waiting.delete(e.data.id); };
+    }
+    const id = next++;
+    worker.postMessage({id, base, code: el.dataset.code, session: session(el)});
+    return new Promise(resolve => waiting.set(id, resolve)).then(r => { ran.add(key(el)); return r; });
   }
 
-  async function run(el, button, status, output) {
-    button.disabled = true;
+  let queue = Promise.resolve();   // one block at a time, in the order of the clicks
+  function run(...args) { args[1].disabled = true; queue = queue.then(() => runNow(...args)); }
+
+  async function runNow(el, button, status, output) {
     output.classList.remove("hb-run-error");
     const t0 = performance.now();
     try {
-      if (!python) {
-        status.textContent = "loading Python and tinygrad into this page (about 15 MB, once)…";
-        python = boot();
-        python.catch(() => { python = null; });
-      }
-      const py = await python;
-      status.textContent = "running…";
-      await new Promise(r => setTimeout(r, 0));   // let the browser paint the status first
+      status.textContent = worker ? "running…" : "loading Python and tinygrad into this page (about 15 MB, once), then running…";
       const s = el.dataset.session;
       for (const prev of blocks()) {              // earlier blocks of the session, once
         if (prev === el) break;
         if (s && prev.dataset.session === s && !ran.has(key(prev))) {
-          const [out, ok] = execute(py, prev);
+          const [out, ok] = await execute(prev);
           if (!ok) throw new Error("an earlier block of this session failed:\n" + out);
         }
       }
-      const [out, ok] = execute(py, el);
+      const [out, ok] = await execute(el);
       output.textContent = out;
-      output.hidden = false;
       if (!ok) output.classList.add("hb-run-error");
       const seconds = ((performance.now() - t0) / 1000).toFixed(1);
-      status.textContent = `${ok ? "printed" : "failed"} in your browser (tinygrad 0.14.0, DEV=PYTHON) in ${seconds} s`;
+      const what = ok ? (out ? "printed" : "ran, printing nothing,") : "failed";
+      status.textContent = `${what} in your browser (tinygrad 0.14.0, DEV=PYTHON) in ${seconds} s`;
+      output.hidden = !out;
       el.dataset.state = ok ? "done" : "error";
     } catch (e) {
       output.textContent = String(e.message || e);
