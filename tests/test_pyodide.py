@@ -161,6 +161,8 @@ SHOW = """el => { const blocks = []; for (let b = el.closest('.tabbed-block'); b
 @pytest.mark.parametrize("page", sorted(marked_pages()))
 def test_run_buttons_reproduce_the_build(tab, page):
   blocks = marked_pages()[page]
+  seen = []
+  tab.context.on("request", lambda r: seen.append(r.url))   # the worker's requests too: Tab fails the test on any off 127.0.0.1
   tab.goto(url_of(page))
   built = built_outputs(tab.page)
   assert len(built) == len(blocks), f"{page}: {len(blocks)} blocks marked, {len(built)} Run blocks on the built page"
@@ -178,6 +180,7 @@ def test_run_buttons_reproduce_the_build(tab, page):
     shown = block.locator("pre.hb-run-output").inner_text()
     assert block.get_attribute("data-state") == "done", f"docs/{page}:{fence.line} failed in the browser:\n{shown}"
     assert shown.rstrip("\n") == b["built"].rstrip("\n"), f"docs/{page}:{fence.line}: the browser printed\n{shown}\nthe build printed\n{b['built']}"
+  assert {u.rsplit("/", 1)[1] for u in seen} >= {"pyodide.asm.wasm", "python_stdlib.zip", "tinygrad-0.14.0-py3-none-any.whl", "run_boot.py"}
   assert tab.take() == {}
 
 
