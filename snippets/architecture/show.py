@@ -57,7 +57,7 @@ def source_table(*named) -> str:
       label, obj = item if isinstance(item, tuple) else (item.__qualname__, item)
       path, line = locate(obj)
     url = github(path, line)
-    rows.append(f"| `{label}` | `{path}:{line}` | [{path.split('/')[-1]}#{url.rsplit('#', 1)[1]}]({url}) |")
+    rows.append(f"| `{label}` | `{path}:{line}` | [`{path.split('/')[-1]}#{url.rsplit('#', 1)[1]}`]({url}) |")   # code: __init__ is not bold
   return "\n".join(rows)
 # --8<-- [end:links]
 
