@@ -9,6 +9,7 @@ from tinygrad.uop.ops import Ops
 from tinygrad.codegen import to_program, to_program_key, to_program_cache
 from tinygrad.engine.realize import run_linear
 
+GlobalCounters.reset()             # count the calls run from here on
 a = Tensor([1.0, 2.0, 3.0, 4.0])   # data from a Python list
 b = Tensor.ones(4)                 # a tensor filled by a kernel
 c = (a * 2 + b).sum()              # nothing runs yet: c is a graph
