@@ -35,6 +35,10 @@ def test_uses_names_from_earlier_blocks_of_the_same_session_only():
   blocks = reader.blocks(md, PAGE, ROOT)
   assert [b.uses for b in blocks] == [[], [], ["x", "f"], []]   # y belongs to session b; the last block binds x itself
   assert reader.clashes(blocks) == ["line 10: `y`"]
+  same = fence("from tinygrad import Tensor", "a") + fence("from tinygrad import Tensor", "b") + fence("print(Tensor)", "a")
+  assert reader.clashes(reader.blocks(same, PAGE, ROOT)) == []   # one import of the same thing: one Tensor
+  other = fence("from tinygrad import Tensor", "a") + fence("from tinygrad import Tensor\nTensor = 3", "b") + fence("print(Tensor)", "a")
+  assert reader.clashes(reader.blocks(other, PAGE, ROOT)) == ["line 8: `Tensor`"]
 
 
 def test_annotate_puts_notes_at_the_fence_indent_and_links_the_program():

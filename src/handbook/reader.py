@@ -37,13 +37,19 @@ class _Names(ast.NodeVisitor):
 
   def __init__(self):
     self.bound, self.read, self.later = set(), [], []
+    self.imported: dict[str, str] = {}   # name -> what an import statement bound to it ("tinygrad.Tensor"); other bindings drop it
 
   def use(self, name: str):
     if name not in self.bound and name not in self.read: self.read.append(name)
 
   def visit_Name(self, node):
     if isinstance(node.ctx, ast.Load): self.use(node.id)
-    else: self.bound.add(node.id)
+    else: self.bind(node.id)
+
+  def bind(self, name: str, origin: str | None = None):
+    self.bound.add(name)
+    if origin: self.imported[name] = origin
+    else: self.imported.pop(name, None)
 
   def visit_Assign(self, node):
     self.visit(node.value)
@@ -69,17 +75,19 @@ class _Names(ast.NodeVisitor):
   visit_AsyncFor = visit_For
 
   def visit_Import(self, node):
-    for a in node.names: self.bound.add(a.asname or a.name.split(".")[0])
-  visit_ImportFrom = visit_Import
+    for a in node.names: self.bind(a.asname or a.name.split(".")[0], a.name if a.asname else a.name.split(".")[0])
+
+  def visit_ImportFrom(self, node):
+    for a in node.names: self.bind(a.asname or a.name, f"{'.' * node.level}{node.module or ''}.{a.name}")
 
   def visit_ExceptHandler(self, node):
     if node.type is not None: self.visit(node.type)
-    if node.name: self.bound.add(node.name)
+    if node.name: self.bind(node.name)
     for s in node.body: self.visit(s)
 
   def _deferred(self, node, name: str | None, now: list):
     for n in now: self.visit(n)
-    if name: self.bound.add(name)
+    if name: self.bind(name)
     body = node.body if isinstance(node.body, list) else [node.body]
     inner = [n for b in body for n in ast.walk(b)]
     args = {a.arg for n in [node, *inner] if isinstance(getattr(n, "args", None), ast.arguments)
@@ -115,10 +123,14 @@ class _Names(ast.NodeVisitor):
 
 def names(code: str) -> tuple[set[str], list[str]]:
   """(names the code binds at module scope, names it reads that it has not bound before, in order of first use)."""
+  v = _names(code)
+  return v.bound, v.read
+
+
+def _names(code: str) -> _Names:
   v = _Names()
   v.visit(ast.parse(code))
-  v.finish()
-  return v.bound, v.read
+  return v.finish()
 
 
 # ---------------------------------------------------------------- a page's blocks
@@ -130,6 +142,7 @@ class Block:
   bound: set[str]
   read: list[str]
   uses: list[str]          # read names that an earlier block of the same session bound
+  imported: dict[str, str] = dataclasses.field(default_factory=dict)   # bound names whose last binding is an import, and what it imports
 
 
 def blocks(markdown: str, page: pathlib.Path, root: pathlib.Path = env.ROOT) -> list[Block]:
@@ -138,10 +151,10 @@ def blocks(markdown: str, page: pathlib.Path, root: pathlib.Path = env.ROOT) -> 
   for f in fences.scan(markdown, page):
     if not f.executes or f.lang not in ("python", "py"): continue
     code = fences.expanded(f, root)
-    bound, read = names(code)
+    v = _names(code)
     earlier = seen.setdefault(f.session, set()) if f.session else set()
-    out.append(Block(f, code, bound, read, [n for n in read if n in earlier]))
-    if f.session: earlier |= bound
+    out.append(Block(f, code, v.bound, v.read, [n for n in v.read if n in earlier], v.imported))
+    if f.session: earlier |= v.bound
   return out
 
 
@@ -167,12 +180,14 @@ def annotate(markdown: str, page: pathlib.Path, script_name: str | None, root: p
 # ---------------------------------------------------------------- the page as one program
 
 def clashes(page_blocks: list[Block]) -> list[str]:
-  """Names a block reads whose latest definition in page order comes from another namespace (session, or a block without one)."""
-  out, last = [], {}
+  """Names a block reads whose latest definition in page order comes from another namespace (session, or a block without one),
+  unless both namespaces bound it by importing the same thing (`from tinygrad import Tensor` twice is one Tensor)."""
+  out, last, own = [], {}, {}
   for k, b in enumerate(page_blocks):
     ns = b.fence.session or f"#{k}"
-    out += [f"line {b.fence.line}: `{n}`" for n in b.read if n in last and last[n] != ns]
-    for n in b.bound: last[n] = ns
+    mine = own.setdefault(ns, {})
+    out += [f"line {b.fence.line}: `{n}`" for n in b.read if n in last and last[n][0] != ns and (last[n][1] is None or mine.get(n) != last[n][1])]
+    for n in b.bound: last[n], mine[n] = (ns, b.imported.get(n)), b.imported.get(n)
   return out
 
 
@@ -198,7 +213,7 @@ def script(title: str, src_uri: str, page_blocks: list[Block], outputs: list[str
   if separate:
     out += ["", "# Two sessions of this page use the same names, so each session runs in its own namespace, as in the build.",
             "namespaces = {}", "", "", "def run(session, code):",
-            '  exec(compile(code, f"<session {session}>", "exec"), namespaces.setdefault(session, {}))', ""]
+            '  exec(compile(code, f"<code block: session {session}>", "exec"), namespaces.setdefault(session, {}))', ""]
   started = set()
   for k, (b, printed) in enumerate(zip(page_blocks, outputs)):
     f = b.fence
