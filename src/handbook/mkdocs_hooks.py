@@ -10,6 +10,7 @@
   Material shows as tooltips (`content.tooltips`).
 * On a dirty rebuild (`make serve` runs `mkdocs serve --dirty`), also re-renders the pages whose snippets,
   `depends=` files or project code changed; MkDocs alone re-renders only pages whose Markdown changed.
+* Keeps Material's compiled templates and the theme's file list from one rebuild to the next (`handbook.serve`).
 """
 from __future__ import annotations
 
@@ -31,14 +32,15 @@ def _commit_time() -> str:
 if "SOURCE_DATE_EPOCH" not in os.environ and (_t := _commit_time()): os.environ["SOURCE_DATE_EPOCH"] = _t
 
 from griffe import ModuleFinder  # noqa: E402
-from handbook import execute  # noqa: E402
+from handbook import execute, serve  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.handbook")
 
 # tinygrad/runtime/autogen/ holds ~33 MB of generated ctypes bindings; nothing the handbook documents
 # lives there, and parsing it takes griffe over two minutes.
 _SKIP = (("tinygrad", "runtime", "autogen"),)
-_submodules = ModuleFinder.submodules
+# MkDocs imports this file anew for every rebuild under `mkdocs serve`: wrap griffe's method once, not once per rebuild
+_submodules = getattr(ModuleFinder.submodules, "handbook_wrapped", ModuleFinder.submodules)
 
 
 def _skip_autogen(self, module):
@@ -47,6 +49,7 @@ def _skip_autogen(self, module):
           if not any((prefix + tuple(parts))[:len(s)] == s for s in _SKIP)]
 
 
+_skip_autogen.handbook_wrapped = _submodules
 ModuleFinder.submodules = _skip_autogen
 
 
@@ -60,6 +63,7 @@ def on_startup(command, dirty, **_):
 
 def on_config(config, **_):
   execute.install(pathlib.Path(config["config_file_path"]).parent, log)
+  serve.keep_theme(config.theme)   # compiled templates and the theme's file list, kept across `mkdocs serve` rebuilds
   return config
 
 
