@@ -55,6 +55,7 @@ EXEMPT = {"guides/pitfalls.md": {"requires_grad"}}
 OTHER_ENV = {"PATH", "CC", "CXX", "PYTHONPATH", "PYTHONHASHSEED", "NO_MKDOCS_2_WARNING", "DISABLE_MKDOCS_2_WARNING", "HOME",
              "SITE_URL", "REPO_URL", "LD_LIBRARY_PATH", "VIRTUAL_ENV", "TMPDIR", "PYTEST_ADDOPTS",
              "HANDBOOK_NO_CACHE", "HANDBOOK_BLOCK_TIMEOUT", "HANDBOOK_CACHE_DIR", "HANDBOOK_RECORD", "TGKIT_CACHE_DIR", "TGKIT_TRACEBACK",
+             "TGKIT_JOBS",
              "TINYGRAD"}   # make drift TINYGRAD=<version>
 # ALL_CAPS words in backticks that are not settings (acronyms, file names, field names)
 NOT_SETTINGS = {"AST", "API", "CI", "CLI", "CPU", "GPU", "IR", "JIT", "JSON", "HTML", "PR", "SSA", "TTY", "URL", "UTC", "GFLOPS", "README",
