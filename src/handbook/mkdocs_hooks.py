@@ -17,6 +17,8 @@ from __future__ import annotations
 import logging
 import os
 import pathlib
+import posixpath
+import re
 import subprocess
 
 from handbook import env
@@ -98,9 +100,22 @@ def on_page_markdown(markdown, page, config, files, **_):
   return markdown.rstrip("\n") + "\n\n" + _abbr + "\n"
 
 
+# A relative link to a page's Markdown file in the HTML: MkDocs resolves such links in a page's own Markdown, but not in
+# the Markdown a block prints (markdown-exec converts it apart), so those are resolved here the same way.
+_MD_LINK = re.compile(r'href="(?![a-zA-Z][a-zA-Z+.-]*:|/|#)([^"#?]+\.md)(#[^"]*)?"')
+
+
+def resolve_md_links(html: str, page, files) -> str:
+  def link(m):
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(page.file.src_uri), m.group(1)))
+    f = files.get_file_from_path(target)
+    return m.group(0) if f is None else f'href="{f.url_relative_to(page.file)}{m.group(2) or ""}"'   # a wrong one is left for the link check
+  return _MD_LINK.sub(link, html)
+
+
 def on_page_content(html, page, config, files, **_):
   execute.leave_page()
-  return html
+  return resolve_md_links(html, page, files)
 
 
 def on_post_build(config, **_):
