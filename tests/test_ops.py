@@ -80,7 +80,8 @@ def test_gradients_are_checked_and_a_wrong_one_fails(monkeypatch):
   spec = dataclasses.replace(ops.OPS["tanh"], fn=lambda x: x.tanh() + (x * x - (x * x).detach()))
   monkeypatch.setitem(ops.OPS, "tanh", spec)
   rs = ops.run(ops=["tanh"], dtypes=["float32"], kinds=["odd"])
-  assert {r.check: r.status for r in rs} == {"value": "pass", "grad": "fail"}
+  value, grad = sorted(rs, key=lambda r: r.check != "value")
+  assert (value.status == "pass" or ops.is_known(value)) and grad.status == "fail"   # value: tanh's known loss of precision near 0
 
 
 def test_nan_mismatch_is_detected_with_a_fake_op(monkeypatch):
@@ -150,3 +151,31 @@ def test_python_device_runs_a_subset():
   rs = ops.run(ops=["add", "relu", "sum", "cast_float16"], dtypes=["float32", "int32", "float16"], kinds=["odd"], device="PYTHON")
   assert rs and all(r.device == "PYTHON" for r in rs)
   assert all(r.status == "pass" for r in rs), [r for r in rs if r.status != "pass"]
+
+
+def test_a_different_failure_on_a_known_op_is_reported_as_new(monkeypatch):
+  (r,) = [r for r in ops.run(ops=["relu"], dtypes=["float32"], kinds=["1d"]) if r.check == "value"]
+  assert r.status == "fail" and ops.is_known(r) and r.message.startswith("NaN mismatch at [0]:")
+  # the same op, dtype, kind and check, failing differently: elsewhere, another kind of mismatch, a crash
+  for msg in ("NaN mismatch at [0, 2]: 1 NaN where numpy has none, 1 numpy NaN missing", "2 of 7 values outside atol=1e-05 rtol=0.0001 at [1, 2]",
+              "compile failed: <stdin>:3:1: error: unknown type name"):
+    assert not ops.is_known(dataclasses.replace(r, message=msg)), msg
+  # a real new bug in relu (sqrt of the negative inputs): reported as new although relu has a known disagreement on this case
+  monkeypatch.setitem(ops.OPS, "relu", dataclasses.replace(ops.OPS["relu"], fn=lambda x: (x < 0).where(x.sqrt(), x.relu())))
+  (bad,) = [r for r in ops.run(ops=["relu"], dtypes=["float32"], kinds=["1d"], cache=False) if r.check == "value"]
+  assert bad.status == "fail" and not ops.is_known(bad)
+  # the float16 round trip is known where float16 rounding moves the value, and pow where the old table saw it: nowhere else
+  rt = next(r for r in ops.run(ops=["cast_float16_roundtrip"], dtypes=["float32"], kinds=["odd"]) if r.check == "value")
+  assert ops.is_known(rt) and not ops.is_known(dataclasses.replace(rt, message=rt.message.replace("at [", "at [0, ")))
+  assert not ops.is_known(ops.Result("pow", "binary", "int32", "(5, 7)", "CPU", "value", "fail", 1.0, "1 of 35 values differ at [0]", "odd"))
+
+
+def test_hard_inputs_reach_the_magnitudes_where_naive_formulas_break():
+  def values(op, dt="float32", kind="odd"): return next(c for c in ops.build_cases([op], [dt], True, [kind]) if c.check == "value").arrays()
+  assert np.abs(values("softmax")[0]).max() >= 1000 and np.abs(values("atan")[0]).max() >= 1e20
+  assert 0 < np.abs(values("sinh")[0]).min() <= 1e-6 and {0.5, 2.5, -1.5} <= set(values("round")[0].ravel().tolist())
+  assert values("floordiv", "int32")[1].min() < 0 and values("var")[0].min() > 9000
+  assert np.abs(values("exp")[0]).max() >= 100
+  # gradients keep the gentle domain: finite differences at 1e20 say nothing
+  grad = next(c for c in ops.build_cases(["atan"], ["float32"], True, ["odd"]) if c.check == "grad").arrays()[0]
+  assert np.abs(grad).max() <= 2.05

@@ -195,13 +195,16 @@ def cmd_nn(a) -> int:
 
 def cmd_gen_test(a) -> int:
   from tgkit import testgen
-  if a.repro:
+  if a.known_bugs:
+    if a.repro or a.op or a.device: raise UsageError("tgkit gen-test: --known-bugs takes no --op, --repro or --device")
+    text = testgen.known_bugs()
+  elif a.repro:
     if a.device: raise UsageError("tgkit gen-test: --device applies to --op tests; a reproduction picks its own device")
     p = Path(a.repro)
     if not p.is_file(): raise UsageError(f"{p}: no such file")
     text = testgen.from_repro(p.read_text(encoding="utf8"))
   elif a.op: text = testgen.from_spec(a.op, a.dtype, device=_device(a.device) if a.device else None)
-  else: raise UsageError("tgkit gen-test: give --op NAME (from the op table) or --repro SCRIPT")
+  else: raise UsageError("tgkit gen-test: give --op NAME (from the op table), --repro SCRIPT or --known-bugs")
   if a.out: _write_new(a.out, text, a.force)
   if a.json:
     _emit_json({"path": a.out, "source": text})
@@ -328,6 +331,7 @@ def parser() -> argparse.ArgumentParser:
   sp.add_argument("--op", action="append", help="op name from the op table (repeatable)")
   sp.add_argument("--dtype", action="append", help="dtype name (repeatable)")
   sp.add_argument("--repro", help="a script assigning `out` (tinygrad) and `ref` (numpy)")
+  sp.add_argument("--known-bugs", action="store_true", help="regression tests (expectedFailure) for the real tinygrad bugs the op table finds")
   sp.add_argument("-o", "--out", help="write the test here instead of printing it")
   sp.add_argument("--force", action="store_true", help="overwrite --out if it exists")
   sp = add("report", "run every tool and write report.json, report.md and report.html", cmd_report)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import math
 from collections.abc import Callable, Iterator
 
 from tinygrad import Tensor, dtypes
@@ -81,6 +82,35 @@ def _add_broadcasts_reversed(orig):
   return add
 
 
+# numerically unstable implementations: right on gentle inputs, wrong where exp overflows, a difference cancels or a tie rounds
+
+def _softmax_no_shift(orig):
+  def softmax(self, axis=-1, dtype=None):   # exp(x) / sum(exp(x)) without subtracting the max: inf / inf at large logits
+    e = self.exp()
+    return e / e.sum(axis, keepdim=True)
+  return softmax
+
+
+def _floordiv_truncates(orig):
+  def floordiv(self, x):   # C's division: rounds toward zero, so -7 // 2 is -3
+    q = (self.cast(dtypes.float32) / (x.cast(dtypes.float32) if isinstance(x, Tensor) else x)).trunc()
+    return q.cast(self.dtype)
+  return floordiv
+
+
+def _mod_sign_of_dividend(orig):
+  def mod(self, x):   # C's fmod: the sign of the dividend, so 7 % -2 is 1
+    return self - x * (self.cast(dtypes.float32) / x.cast(dtypes.float32)).trunc().cast(self.dtype) if isinstance(x, Tensor) else orig(self, x)
+  return mod
+
+
+def _var_one_pass(orig):
+  def var(self, axis=None, keepdim=False, correction=1):   # E[x*x] - E[x]**2: cancels when the mean is large
+    n = self.numel() // max(1, (self.sum(axis, keepdim=keepdim)).numel())
+    return ((self * self).mean(axis, keepdim=keepdim) - self.mean(axis, keepdim=keepdim).square()) * (n / (n - correction))
+  return var
+
+
 def _linear_bias_grad_doubled(orig):
   def call(self, x):  # the same forward values; the bias term's gradient counts twice
     out = orig(self, x)
@@ -129,6 +159,35 @@ MUTANTS: list[Mutant] = [
          lambda: patched(Tensor, "reshape", _reshape_accepts_anything)),
   Mutant("where_swaps_branches", "where(c, x, y) returns y where c holds", "ops", ("where",),
          lambda: patched(Tensor, "where", lambda orig: lambda self, x, y: orig(self, y, x))),
+  # unstable formulas (the op table's hard inputs: large logits, large magnitudes, ties, negative divisors, large offsets)
+  Mutant("softmax_no_max_shift", "softmax is exp(x) / sum(exp(x)) without subtracting the row max (overflows at large logits)", "ops",
+         ("softmax", "softmax_axis0"), lambda: patched(Tensor, "softmax", _softmax_no_shift)),
+  Mutant("log_softmax_naive", "log_softmax is x - log(sum(exp(x))) (overflows at large logits)", "ops", ("log_softmax",),
+         lambda: patched(Tensor, "log_softmax", lambda orig: lambda self, axis=-1, dtype=None: self - self.exp().sum(axis, keepdim=True).log())),
+  Mutant("logsumexp_naive", "logsumexp is log(sum(exp(x))) without the max shift (inf at large logits)", "ops", ("logsumexp",),
+         lambda: patched(Tensor, "logsumexp", lambda orig: lambda self, axis=None, keepdim=False: self.exp().sum(axis, keepdim).log())),
+  Mutant("sigmoid_exp_of_log", "sigmoid is exp(x - log(1 + exp(x))) (0 instead of 1 at large logits)", "ops", ("sigmoid",),
+         lambda: patched(Tensor, "sigmoid", lambda orig: lambda self: (self - (1 + self.exp()).log()).exp())),
+  Mutant("tanh_exp_ratio", "tanh is (exp(2x) - 1) / (exp(2x) + 1) (nan at large inputs)", "ops", ("tanh",),
+         lambda: patched(Tensor, "tanh", lambda orig: lambda self: ((2 * self).exp() - 1) / ((2 * self).exp() + 1))),
+  Mutant("softplus_naive", "softplus is log(1 + exp(x)) (inf at large logits)", "ops", ("softplus",),
+         lambda: patched(Tensor, "softplus", lambda orig: lambda self, beta=1.0: (1 + (self * beta).exp()).log() / beta)),
+  Mutant("logsigmoid_log_of_sigmoid", "logsigmoid is log(sigmoid(x)) (-inf where sigmoid underflows)", "ops", ("logsigmoid",),
+         lambda: patched(Tensor, "logsigmoid", lambda orig: lambda self: self.sigmoid().log())),
+  Mutant("logaddexp_naive", "logaddexp is log(exp(a) + exp(b)) (inf at large inputs)", "ops", ("logaddexp",),
+         lambda: patched(Tensor, "logaddexp", lambda orig: lambda self, x: (self.exp() + (x.exp() if isinstance(x, Tensor) else math.exp(x))).log())),
+  Mutant("sin_via_cos", "sin(x) is cos(x - pi/2) (cancels near 0: sin(1e-6) is off by 5%)", "ops", ("sin",),
+         lambda: patched(Tensor, "sin", lambda orig: lambda self: (self - math.pi / 2).cos())),
+  Mutant("exp_clamped", "exp clamps its input to +-88 to avoid inf (exp(100) is finite)", "ops", ("exp",),
+         lambda: patched(Tensor, "exp", lambda orig: lambda self: orig(self.clip(-88, 88))), dtypes=("float32", "float64")),
+  Mutant("round_half_up", "round is floor(x + 0.5) (2.5 rounds to 3, not to even)", "ops", ("round",),
+         lambda: patched(Tensor, "round", lambda orig: lambda self: (self + 0.5).floor())),
+  Mutant("floordiv_truncates", "integer // rounds toward zero (-7 // 2 is -3)", "ops", ("floordiv",),
+         lambda: patched(Tensor, "__floordiv__", _floordiv_truncates)),
+  Mutant("mod_sign_of_dividend", "integer % takes the dividend's sign (7 % -2 is 1)", "ops", ("mod",),
+         lambda: patched(Tensor, "__mod__", _mod_sign_of_dividend), dtypes=("int32", "int8")),
+  Mutant("var_one_pass", "var is E[x*x] - E[x]**2 (cancels when the mean is large next to the spread)", "ops", ("var", "std"),
+         lambda: patched(Tensor, "var", _var_one_pass)),
   Mutant("linear_bias_grad_doubled", "Linear computes the right values, but its bias gradient is doubled", "nn", ("Linear",),
          lambda: patched(tnn.Linear, "__call__", _linear_bias_grad_doubled)),
   Mutant("layernorm_extra_parameter", "LayerNorm registers a stray trainable tensor", "nn", ("LayerNorm",),

@@ -96,3 +96,23 @@ def test_names(source: str) -> list[tuple[str, int]]:
     if isinstance(node, ast.FunctionDef) and node.name.startswith("test"):
       out.append((node.name, len(pairs) if pairs and node.decorator_list else 0))
   return out
+
+
+def known_bugs(names: list[str] | None = None) -> str:
+  """Regression tests in tinygrad's style for the real tinygrad bugs of `tgkit.bugs.BUGS` (None: all of them): one
+  `unittest.TestCase` per bug, its test marked `@unittest.expectedFailure` (it fails on tinygrad 0.14.0 and passes
+  once the bug is fixed), the reproduction in three lines.
+
+  Raises:
+    UsageError: an unknown bug name.
+  """
+  from tgkit.bugs import BUG_NAMES, BUGS
+  for n in names or ():
+    if n not in BUG_NAMES: raise UsageError.unknown("bug", n, BUG_NAMES)
+  out = [HEADER.format(what=" --known-bugs: real tinygrad 0.14.0 bugs, expectedFailure until fixed"),
+         "import math\nimport unittest\n\nimport numpy as np\nfrom tinygrad import Tensor, dtypes\n"]
+  for b in (b for b in BUGS if names is None or b.name in names):
+    why = "".join(f"  # {line}\n" for line in textwrap.wrap(b.summary, 110))
+    out.append(f"\nclass {b.cls}(unittest.TestCase):\n{why}  # {b.source}\n  @unittest.expectedFailure\n"
+               f"  def test_{b.name}(self):\n" + "".join(f"    {line}\n" for line in b.repro))
+  return "\n".join(out) + '\n\nif __name__ == "__main__":\n  unittest.main()\n'
