@@ -454,7 +454,9 @@ def is_known(r: Result) -> str:
     if k.op != r.op or k.dtype not in ("*", r.dtype) or k.kind not in ("*", r.kind) or k.check != r.check: continue
     if k.where is None: pattern = k.message
     else:
-      with np.errstate(all="ignore"): mask = k.where(*_case_inputs(r))
+      try: inputs = _case_inputs(r)
+      except (StopIteration, UsageError): continue   # a record of a case this table does not have
+      with np.errstate(all="ignore"): mask = k.where(*inputs)
       pattern = k.message.format(at=re.escape(positions(mask)), n=int(mask.sum()))
     if re.fullmatch(pattern, r.message): return k.why
   return ""
