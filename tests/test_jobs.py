@@ -20,6 +20,7 @@ def test_parallel_run_gives_the_serial_results_in_order():
   seen = []
   parallel = ops.run(**SEL, jobs=2, progress=lambda done, total: seen.append((done, total)))
   assert len(serial) == 85 and records(parallel) == records(serial)
+  assert ops.last_run == {"jobs": 2, "batches": 2, "in_workers": 1}   # a worker checked one batch, this process the other
   assert seen[-1] == (85, 85) and [d for d, _ in seen] == sorted(d for d, _ in seen)
 
 
@@ -29,6 +30,7 @@ def test_a_case_the_workers_lack_is_checked_here(monkeypatch):
   monkeypatch.setattr(ops, "OPS", {"nan_to_zero": fake, **ops.OPS})   # first: in the batch a worker takes
   sel = {**SEL, "ops": ["nan_to_zero", "unary"]}
   parallel = ops.run(**sel, jobs=2)
+  assert ops.last_run["batches"] == 2 and ops.last_run["in_workers"] == 0   # the worker's batch came back
   assert records(parallel) == records(ops.run(**sel, jobs=1))
   by_kind = {r.kind: r for r in parallel if r.op == "nan_to_zero"}
   assert by_kind["odd"].status == "pass" and by_kind["1d"].status == "fail" and "NaN mismatch" in by_kind["1d"].message

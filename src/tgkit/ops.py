@@ -1004,6 +1004,7 @@ def _run_batched(cases: list[Case], dev: str, progress, jobs=1, selection=None, 
 # ---------------------------------------------------------------- on every core
 
 MIN_CASES_PER_JOB = 2 * BATCH   # a worker starts in about a second (tinygrad, numpy); a cold batch takes ten
+last_run = {"jobs": 1, "batches": 0, "in_workers": 0}   # the last run on several processes: batches, and how many workers checked
 
 
 def cores() -> int:
@@ -1040,10 +1041,12 @@ def _run_parallel(chunks: list[list[Case]], dev: str, progress, jobs: int, selec
   settings = {k: v.value if isinstance(v.value, (int, float, str)) else repr(v) for k, v in ContextVar._cache.items()   # DEV: "CPU:X86"
               if isinstance(v.value, (int, float, str)) or k == "DEV"}
   todo, running, done, broken = list(reversed(chunks)), {}, [], False
+  last_run.update(jobs=jobs, batches=len(chunks), in_workers=0)
   def finish(fut):
     chunk = running.pop(fut)
     try: rs = fut.result()
     except Exception: rs = _realize_batch(chunk, dev)  # noqa: BLE001 - a worker that died or lacks a case: check it here
+    else: last_run["in_workers"] += 1
     done.extend(rs)
     if progress: progress(len(chunk))
   pool = cf.ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start,
@@ -1051,7 +1054,7 @@ def _run_parallel(chunks: list[list[Case]], dev: str, progress, jobs: int, selec
   try:
     while todo or running:
       for fut in [f for f in running if f.done()]: finish(fut)
-      while todo and not broken and len(running) < 2 * (jobs - 1):
+      while len(todo) > 1 and not broken and len(running) < 2 * (jobs - 1):   # the last batch left is this process's
         try:
           with _main_hidden(): running[pool.submit(_worker_check, [_key(c) for c in todo[-1]])] = todo[-1]
         except Exception: broken = True  # noqa: BLE001 - the workers could not start: the rest is checked here
@@ -1071,7 +1074,10 @@ def _main_hidden():
   `if __name__ == "__main__":` guard would run again in it. Workers need nothing from it, so they are not told of it."""
   import sys
   main = sys.modules.get("__main__")
-  saved = {k: main.__dict__.pop(k) for k in ("__file__", "__spec__") if main is not None and k in main.__dict__}
+  saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if main is not None and k in main.__dict__}
+  if main is not None:
+    main.__dict__.pop("__file__", None)
+    main.__spec__ = None   # multiprocessing reads it: None, and no __file__, is "nothing to import"
   try: yield
   finally:
     if main is not None: main.__dict__.update(saved)
