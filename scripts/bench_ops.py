@@ -5,7 +5,8 @@ Every measurement is a fresh process. The naive run, the cold serial run and the
 empty tinygrad kernel cache (a new temporary CACHEDB) and an empty tgkit program cache, so none profits from another:
 that is what a contributor who edited tinygrad pays (the disk cache's key includes tinygrad's source). The warm run is
 the next run after the cold parallel one, with both caches filled. Every run's results are compared record by record
-with the naive run's statuses and the cold serial run's records (same cases, same order, same values).
+with the naive run's statuses and the cold serial run's records (same cases, same order, same values). CPU seconds
+(this process, its workers and their compilers) show whether a parallel run did more work or only waited for a busy core.
 
     python scripts/bench_ops.py            # the full table
     python scripts/bench_ops.py --quick    # the quick subset (1d, broadcast and odd shapes)
@@ -21,14 +22,15 @@ import sys
 import tempfile
 
 CHILD = """
-import dataclasses, json, sys, time
+import dataclasses, json, os, sys, time
 from tgkit import ops
 args = json.loads(sys.argv[1])
 kw = dict(ops=args["ops"], dtypes=args["dtypes"], kinds=ops.quick_kinds() if args["quick"] else None)
-t = time.perf_counter()
+t, c = time.perf_counter(), os.times()
 rs = ops.run_naive(**kw) if args["mode"] == "naive" else ops.run(**kw, jobs=args["jobs"])
-dt = time.perf_counter() - t
-print(json.dumps({"seconds": dt, "cases": len(rs), "by_status": ops.summarize(rs)["by_status"], "results": [dataclasses.asdict(r) for r in rs]}))
+dt, c2 = time.perf_counter() - t, os.times()
+cpu = sum(c2[i] - c[i] for i in range(4))   # this process, its workers and their compilers
+print(json.dumps({"seconds": dt, "cpu": cpu, "cases": len(rs), "by_status": ops.summarize(rs)["by_status"], "results": [dataclasses.asdict(r) for r in rs]}))
 """
 
 
@@ -58,7 +60,7 @@ def main(argv=None) -> int:
   status = lambda r: [(x["op"], x["dtype"], x["kind"], x["check"], x["status"]) for x in r["results"]]  # noqa: E731
   for mode, r in rows.items():
     same = "same records" if r["results"] == serial["results"] else "same statuses" if status(r) == status(serial) else "DIFFERENT"
-    print(f"{mode:14s} {r['cases']:5d} cases in {r['seconds']:6.1f} s = {r['cases'] / r['seconds']:6.1f} cases/s  "
+    print(f"{mode:14s} {r['cases']:5d} cases in {r['seconds']:6.1f} s ({r['cpu']:6.1f} s CPU) = {r['cases'] / r['seconds']:6.1f} cases/s  "
           f"{naive['seconds'] / r['seconds']:4.1f}x naive  {same} as cold, 1 job  {r['by_status']}")
   print(f"load average after: {os.getloadavg()[0]:.1f}")
   return 0
