@@ -140,6 +140,8 @@ def test_reading_answers_resolve_in_the_installed_tinygrad():
   assert learn.unwrap(learn.resolve("tinygrad.engine.realize:run_linear")) is run_linear
   assert learn.unwrap(learn.resolve("tinygrad/engine/realize.py:run_linear")) is run_linear
   assert learn.unwrap(learn.resolve("tinygrad.engine.realize.run_linear")) is run_linear
+  from tinygrad.schedule import create_schedule
+  assert learn.resolve("tinygrad/schedule/__init__.py:create_schedule") is create_schedule   # the package, not a second copy of it
   with pytest.raises(learn.Wrong, match="has no"): learn.resolve("tinygrad.engine.realize:run_everything")
   with pytest.raises(learn.Wrong, match="no module"): learn.resolve("tinygrad.nowhere:f")
 

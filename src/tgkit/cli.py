@@ -48,7 +48,7 @@ def _progress(label: str):
 def _table(title: str, columns: list[str], rows: list[list]) -> None:
   from rich.table import Table
   t = Table(title=title, title_justify="left")
-  for c in columns: t.add_column(c)
+  for c in columns: t.add_column(c, no_wrap=c == "id")   # an id is typed back: never broken over lines
   for r in rows: t.add_row(*("" if v is None else str(v) for v in r))
   _console().print(t)
 

@@ -247,7 +247,7 @@ def resolve(name: str):
   name = name.strip().strip("`")
   if ":" in name: mod_name, qual = name.split(":", 1)
   else: mod_name, _, qual = name.rpartition(".")
-  mod_name = mod_name.removesuffix(".py").replace("/", ".").strip(".")
+  mod_name = mod_name.removesuffix(".py").replace("/", ".").strip(".").removesuffix(".__init__")   # a package's own module, not a copy
   try: obj = importlib.import_module(mod_name)
   except ImportError:
     # `tinygrad.engine.realize.run_schedule` with no colon: the module may be longer than the last dot
