@@ -64,11 +64,16 @@ def base(site):
   httpd.server_close()
 
 
+def chromium_binary() -> str:
+  """The Chromium binary itself: /usr/bin/chromium is a shell wrapper that adds flags of its own."""
+  for path in ("/usr/lib/chromium/chromium", shutil.which("chromium")):
+    if path and pathlib.Path(path).is_file() and not pathlib.Path(path).read_bytes()[:2] == b"#!": return path
+  pytest.fail("Chromium is not installed: `make test` installs it (Debian: sudo apt-get install chromium)", pytrace=False)
+
+
 @pytest.fixture(scope="module")
 def browser():
-  chromium = shutil.which("chromium")
-  if chromium is None:
-    pytest.fail("Chromium is not installed: `make test` installs it (Debian: sudo apt-get install chromium)", pytrace=False)
+  chromium = chromium_binary()
   with sync_playwright() as p:
     b = p.chromium.launch(executable_path=chromium, args=FLAGS, headless=True)
     yield b

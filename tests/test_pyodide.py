@@ -14,19 +14,16 @@ import hashlib
 import importlib.util
 import pathlib
 import re
-import shutil
 import subprocess
 import sys
 import time
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from handbook import browser as hb_browser, fences
-from test_browser import FLAGS, Tab, base, site  # noqa: F401 - fixtures shared with the browser tests
+from test_browser import base, browser, site, tab  # noqa: F401 - fixtures shared with the browser tests
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts" / "browser"
 BOOT = ROOT / "src" / "handbook" / "run_boot.py"
 BOOT_SECONDS, BLOCK_SECONDS = 180, 120    # measured 8-15 s and under 2 s on a 2-core host; generous for a loaded one
 
@@ -112,35 +109,6 @@ def test_every_marked_block_is_checked_here():
 
 
 # ---------------------------------------------------------------- in the browser (slow)
-
-@pytest.fixture(scope="module")
-def chromium():
-  """The Chromium binary itself: /usr/bin/chromium is a shell wrapper that adds flags of its own."""
-  for path in ("/usr/lib/chromium/chromium", shutil.which("chromium")):
-    if path and pathlib.Path(path).is_file() and not pathlib.Path(path).read_bytes()[:2] == b"#!": return path
-  pytest.fail("Chromium is not installed: `make test` installs it (Debian: sudo apt-get install chromium)", pytrace=False)
-
-
-@pytest.fixture(scope="module")
-def browser(chromium):
-  with sync_playwright() as p:
-    b = p.chromium.launch(executable_path=chromium, args=FLAGS, headless=True)
-    yield b
-    b.close()
-
-
-@pytest.fixture
-def tab(browser, base, request):  # noqa: F811
-  t = Tab(browser, base)
-  failed_before = request.session.testsfailed
-  yield t
-  if request.session.testsfailed > failed_before:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    name = re.sub(r"[^\w.-]+", "_", request.node.name)
-    (ARTIFACTS / f"{name}.log").write_text("\n".join(t.log) + "\n", encoding="utf8")
-    t.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-  t.context.close()
-
 
 def built_outputs(page) -> list[dict]:
   """For each Run block of the page, in order: its code and the text the build printed (the block's second code box;
