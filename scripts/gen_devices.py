@@ -11,6 +11,7 @@ The page is built from every committed report under data/devices/ and a live rep
 """
 from __future__ import annotations
 
+import fcntl
 import logging
 import subprocess
 import sys
@@ -45,10 +46,16 @@ def _rel(p: Path) -> str:
 def live(cache: Path = CACHE) -> dict:
   """The build host's live report: from the cache when its key matches, else measured now (about 30 s on 2 cores)."""
   path = hostreport.live_path(cache, env.fingerprint())
+  cache.mkdir(parents=True, exist_ok=True)
+  with open(cache / "live.lock", "w") as lock:   # two builds at once (the tests run two): one measures, the other reads it
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    return _live(path)
+
+
+def _live(path: Path) -> dict:
   if path.exists():
     try: return hostreport.load(path)
     except UsageError as e: log.info("device report: re-measuring, the cached live report is unusable (%s)", e)
-  cache.mkdir(parents=True, exist_ok=True)
   log.info("device report: measuring this build host (cached in %s)", _rel(path))
   tmp = path.with_name(path.name + ".partial")
   proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "device_report.py"), "--live", "--force", "--out", str(tmp)],

@@ -17,6 +17,7 @@ import dataclasses
 import hashlib
 import io
 import json
+import os
 import sys
 import tarfile
 import urllib.request
@@ -72,7 +73,7 @@ def fetch(pin: Pin, cache: Path = CACHE) -> bytes:
     raise FetchError(f"{pin.name}: could not download {pin.url} ({e}); to build offline, put the file at {path}") from None
   check(pin, data)
   cache.mkdir(parents=True, exist_ok=True)
-  tmp = path.with_suffix(f".{id(data)}.tmp")
+  tmp = path.with_suffix(f".{os.getpid()}.tmp")
   tmp.write_bytes(data)
   tmp.replace(path)
   return data

@@ -19,7 +19,7 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 QUIET = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-SHARED = ("built_site", "quick_results")   # fixtures computed once per run; their tests share an xdist group
+SHARED = ("built_site", "site_again", "quick_results")   # fixtures computed once per run; their tests share an xdist group
 
 
 def mkdocs_build(config: pathlib.Path, site_dir: pathlib.Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -63,6 +63,14 @@ def pytest_itemcollected(item):   # before xdist reads the groups into node ids 
 def built_site(tmp_path_factory, pytestconfig) -> tuple[pathlib.Path, subprocess.CompletedProcess]:
   """The whole site, every block executed (the execution cache is refreshed, never read); built once per test run."""
   return once("built_site", lambda d: (d / "site", mkdocs_build(ROOT / "mkdocs.yml", d / "site", env={"HANDBOOK_NO_CACHE": "1"})),
+              tmp_path_factory, pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def site_again(tmp_path_factory, pytestconfig) -> tuple[pathlib.Path, subprocess.CompletedProcess]:
+  """A second whole build, every block executed again: its own xdist group, so it runs on another worker while
+  `built_site` builds (two builds at once share only the atomic execution cache and the locked live device report)."""
+  return once("site_again", lambda d: (d / "site", mkdocs_build(ROOT / "mkdocs.yml", d / "site", env={"HANDBOOK_NO_CACHE": "1"})),
               tmp_path_factory, pytestconfig)
 
 
