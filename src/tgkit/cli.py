@@ -102,6 +102,27 @@ def cmd_ops(a) -> int:
   return 1 if s["new_failures"] else 0
 
 
+def _across_tables(x) -> None:
+  """The transfer part of `tgkit devices --cross`: copies per `.to`, ops on two devices, shards."""
+  pairs: dict = {}
+  for t in x.transfers: pairs.setdefault((t.src, t.dst), []).append(t)
+  _table(f"{len(x.transfers)} transfers (.to): bytes kept and COPY calls counted", ["from", "to", "dtypes", "copies each", "status"],
+         [[s, d, len(ts), ", ".join(map(str, sorted({t.copies for t in ts}))),
+           "; ".join(f"{t.dtype}: {t.message}" for t in ts if t.status != "pass") or "pass"] for (s, d), ts in pairs.items()])
+  from rich.markup import escape   # an op such as a[b.int() % 4] is not rich markup
+  ops: dict = {}
+  for m in x.mixed: ops.setdefault(escape(m.op), []).append(m)
+  _table(f"{len(x.mixed)} ops with a and b on two devices", ["op", "raises", "at", "what it raised (first pair)", "inputs lost"],
+         [[op, f"{sum(m.outcome == 'raises' for m in ms)}/{len(ms)}", ", ".join(sorted({m.when for m in ms if m.when})),
+           escape(next((m.error for m in ms if m.outcome != "computes"), "-")[:90]),
+           "; ".join(f"{'+'.join(m.lost)} ({m.a_device} & {m.b_device})" for m in ms if m.lost) or "-"] for op, ms in ops.items()])
+  if x.shards:
+    _table("shard(axis=0).sum() over two instances", ["devices", "value", "result on", "copies", "kernels", "status"],
+           [[", ".join(s.devices), s.value, s.result_device, s.copies, s.kernels, s.status + (f": {s.message}" if s.message else "")]
+            for s in x.shards])
+  for d, why in x.skipped.items(): print(f"no transfers checked on {d}: {why}")
+
+
 def cmd_devices(a) -> int:
   from tgkit import devices
   if a.cross:
@@ -109,14 +130,15 @@ def cmd_devices(a) -> int:
     for t in targets: devices.check_device(t)
     with _progress("cross-check") as update:
       update(0, None)
-      rep = devices.cross_check(targets, ops=a.op, dtypes=a.dtype, quick=True, grads=False)
+      rep = devices.cross_check(targets, ops=a.op, dtypes=a.dtype, quick=True, grads=False, transfers=not a.no_transfers)
     if a.json: _emit_json(rep)
     else:
       _table(f"op table on {', '.join(targets)}: {rep.cases} cases", ["device", *["pass", "fail", "error", "unsupported"]],
              [[d, *(c.get(s, 0) for s in ("pass", "fail", "error", "unsupported"))] for d, c in rep.by_device.items()])
       _table(f"{len(rep.disagreements)} cases where devices disagree", ["op", "dtype", "shape", "check", *targets],
              [[d.op, d.dtype, d.kind, d.check, *(d.status.get(t, "") for t in targets)] for d in rep.disagreements[:40]])
-    return 1 if rep.disagreements else 0
+      if rep.across is not None: _across_tables(rep.across)
+    return 1 if rep.disagreements or (rep.across is not None and rep.across.problems) else 0
   if a.device: devices.check_device(a.device)
   names = [a.device.split(":")[0]] if a.device else None
   targets = [a.device] if a.device else list(devices.COMPILE_ONLY_CANDIDATES if a.compile_only else devices.HOST_TARGETS)
@@ -310,9 +332,10 @@ def parser() -> argparse.ArgumentParser:
   sp.add_argument("--force", action="store_true", help="overwrite --out if it exists")
   sp = add("devices", "which devices open here, renderer capabilities, compile-only GPU targets, cross-device checks", cmd_devices)
   sp.add_argument("--compile-only", action="store_true", help="GPU renderers usable without a GPU (tinygrad's NULL device)")
-  sp.add_argument("--cross", metavar="DEV,DEV", help="run the quick op table on these devices and list disagreements")
+  sp.add_argument("--cross", metavar="DEV,DEV", help="run the quick op table on these devices, list disagreements, and check transfers between them")
   sp.add_argument("--op", action="append", help="with --cross: op or group name (repeatable)")
   sp.add_argument("--dtype", action="append", help="with --cross: dtype name (repeatable)")
+  sp.add_argument("--no-transfers", action="store_true", help="with --cross: skip the transfers, mixed-device ops and shards")
   sp = add("trace", "show an expression's UOp graph, schedule and kernel source", cmd_trace)
   sp.add_argument("expr", help=EXPR_HELP)
   sp.add_argument("--source", action="store_true", help="print each kernel's source")

@@ -12,7 +12,8 @@
   NVRTC (`NVRTC_PATH`), Metal needs macOS, HIP needs comgr; without them they are reported unavailable.
 - `kernel_source(build, target)`: every kernel of an expression rendered for a target.
 - `cross_check(devices)`: the op table of `tgkit.ops` on several devices, and the cases where they disagree
-  with each other or all differ from numpy.
+  with each other or all differ from numpy; with `transfers=True` also tensors moved between the devices, ops
+  whose operands live on two of them, and a shard over two instances of each (`tgkit.transfer`).
 - `check_device(name)`: a DEV string that works here, or a UsageError that says why not.
 """
 from __future__ import annotations
@@ -27,7 +28,10 @@ from tinygrad.device import ALL_DEVICES
 
 from tgkit.errors import UsageError
 
-if TYPE_CHECKING: from tinygrad.helpers import Target
+if TYPE_CHECKING:
+  from tinygrad.helpers import Target
+
+  from tgkit.transfer import TransferReport
 
 CLANG_HINT = "tinygrad's CPU device needs clang on PATH (Debian/Ubuntu: apt-get install clang; macOS: xcode-select --install)"
 
@@ -349,6 +353,7 @@ class CrossReport:
   disagreements: list[Disagreement]     # the status differs between devices
   all_fail: list[Disagreement]          # every device fails or errors: they agree with each other, not with numpy
   skipped: dict[str, str]               # device -> why it could not run here
+  across: TransferReport | None = None  # with transfers=True: `.to` between the devices, mixed-device ops, shards
 
 
 def _run_on(target: str, runner, **kw) -> list:
@@ -356,7 +361,7 @@ def _run_on(target: str, runner, **kw) -> list:
   with Context(DEV=target): return runner(device=t.device, **kw)
 
 
-def cross_check(devices: list[str], ops=None, dtypes=None, runner=None, **kw) -> CrossReport:
+def cross_check(devices: list[str], ops=None, dtypes=None, runner=None, transfers: bool = False, **kw) -> CrossReport:
   """Run the op table (`tgkit.ops.run`) on several devices and compare the outcomes case by case.
 
   Args:
@@ -364,6 +369,8 @@ def cross_check(devices: list[str], ops=None, dtypes=None, runner=None, **kw) ->
     ops: op or group names (None: the whole table).
     dtypes: dtype names (None: all).
     runner: the function that checks the cases (default `tgkit.ops.run`; tests pass their own).
+    transfers: also check what crosses devices (`tgkit.transfer.run` on the devices that ran, with `dtypes`):
+      `.to` between each pair (bytes and copies), ops with operands on two devices (what they raise), shards.
     **kw: passed on to the runner, e.g. grads=False, kinds=("odd",), quick=True.
 
   Returns:
@@ -393,7 +400,11 @@ def cross_check(devices: list[str], ops=None, dtypes=None, runner=None, **kw) ->
     if len(set(statuses.values())) > 1: disagree.append(rec)
     elif set(statuses.values()) <= {"fail", "error"}: all_fail.append(rec)
   by_device = {d: {s: sum(r.status == s for r in res.values()) for s in ("pass", "fail", "error", "unsupported")} for d, res in results.items()}
-  return CrossReport(ran, len(keys), by_device, disagree, all_fail, skipped)
+  across = None
+  if transfers:
+    from tgkit.transfer import run as run_transfers
+    across = run_transfers(list(dict.fromkeys(d.split(":")[0] for d in ran)), dtypes=dtypes)
+  return CrossReport(ran, len(keys), by_device, disagree, all_fail, skipped, across)
 
 
 def render_cross_markdown(rep: CrossReport) -> str:
@@ -409,6 +420,9 @@ def render_cross_markdown(rep: CrossReport) -> str:
     for r in recs:
       cells = [(r.status.get(d, "-") + (f" ({r.message[d][:60]})" if r.message.get(d) else "")).replace("|", "/") for d in rep.devices]
       lines.append(f"| {r.op} | {r.dtype} | {r.kind} | {r.check} | " + " | ".join(cells) + " |")
+  if rep.across is not None:
+    from tgkit.transfer import render_markdown
+    lines += ["", render_markdown(rep.across).rstrip("\n")]
   return "\n".join(lines) + "\n"
 
 
