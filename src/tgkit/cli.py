@@ -257,6 +257,34 @@ def cmd_report(a) -> int:
   return report.exit_code(rep)
 
 
+def cmd_coverage(a) -> int:
+  from tgkit import coverage as cov
+  if a.limit < 0: raise UsageError(f"--limit must be 0 (all) or more, not {a.limit}")
+  if a.tests:
+    if a.op or a.dtype or a.quick or a.no_grad: raise UsageError("tgkit coverage: --op, --dtype, --quick and --no-grad select op-table cases; not with a test file")
+    if a.device: _device(a.device)
+    with _progress(f"pytest {a.tests} under coverage") as update:
+      update(0, None)
+      rep = cov.run_tests(a.tests, under=a.under, pytest_args=("-k", a.k) if a.k else (), device=a.device)
+  else:
+    if a.k: raise UsageError("tgkit coverage: -k selects tests of a test file; give the file")
+    dev = _device(a.device)
+    with _progress(f"op table on {dev} under coverage") as update:
+      update(0, None)
+      rep = cov.run_ops(ops=a.op, dtypes=a.dtype, quick=a.quick, grads=not a.no_grad, device=dev, under=a.under)
+  if a.json:
+    _emit_json(cov.to_dict(rep, a.limit, a.never_entered))
+    return 0
+  print(f"{rep.target}\n{rep.caches}")
+  shown = cov.limited(rep, a.limit, a.never_entered)
+  _table(f"{', '.join(rep.under) or 'tinygrad'}: {rep.statements - rep.missed}/{rep.statements} statements ran ({rep.covered:.0%}); "
+         f"{len(rep.functions)} functions missed some, {len(rep.never_entered())} never entered" + (f" (first {len(shown)})" if len(shown) < len(rep.functions) else ""),
+         ["rank", "missed", "function", "where", "missed lines"],
+         [[i + 1, f"{g.missed}/{g.statements}", g.name, g.where, "never entered" if not g.entered else cov.line_ranges(g.missed_lines)]
+          for i, g in enumerate(shown)])
+  return 0
+
+
 def cmd_learn(a) -> int:
   from tgkit import learn
   ws = learn.Workspace(a.workspace)
@@ -362,6 +390,16 @@ def parser() -> argparse.ArgumentParser:
   sp.add_argument("--out", default="tgkit-report", help="folder for the reports (default tgkit-report)")
   sp.add_argument("--full", action="store_true", help="the whole op table instead of its quick subset")
   sp.add_argument("--force", action="store_true", help="overwrite existing reports")
+  sp = add("coverage", "run the op table or a test file under coverage.py and list the functions of tinygrad it never ran, ranked", cmd_coverage)
+  sp.add_argument("tests", nargs="?", help="a pytest file or folder (FILE::test works too) to measure instead of the op table")
+  sp.add_argument("--op", action="append", help="op or group name (repeatable; default: the whole table)")
+  sp.add_argument("--dtype", action="append", help="dtype name (repeatable; default: all)")
+  sp.add_argument("--quick", action="store_true", help="only the 1d, broadcast and odd shape kinds")
+  sp.add_argument("--no-grad", action="store_true", help="skip gradient checks")
+  sp.add_argument("-k", help="with a test file: pytest's -k expression")
+  sp.add_argument("--under", action="append", metavar="PART", help="report only this part of tinygrad, e.g. tinygrad/uop or tinygrad/tensor.py (repeatable)")
+  sp.add_argument("--limit", type=int, default=20, help="functions to list (default 20; 0: all)")
+  sp.add_argument("--never-entered", action="store_true", help="list only functions the run never called")
   lp = sub.add_parser("learn", help="the course's exercises: list, start a day, check your answers, get a hint",
                       description="the course's exercises: write the starter files, check your answers, get hints; progress is kept in the workspace")
   lp.set_defaults(fn=cmd_learn)
