@@ -8,8 +8,8 @@ import pytest
 from tinygrad import Tensor
 
 from tgkit.errors import UsageError
-from tgkit.profile import (Profile, bottlenecks, compare, from_samples, load, profile, quartiles, render_comparison,
-                           render_text, save, to_dict, verdict)
+from tgkit.profile import (Profile, bottlenecks, compare, from_dict, from_samples, load, profile, quartiles, render_comparison,
+                           render_text, run_once, save, to_dict, verdict)
 from tgkit.trace import trace
 
 NOISE = [1.00, 1.03, 0.98, 1.01, 0.99, 1.02, 0.97]
@@ -129,3 +129,47 @@ def test_bad_arguments():
 def test_render_text_labels_timings_host_dependent(real):
   text = render_text(real[0])
   assert "host-dependent" in text and "bottlenecks:" in text and real[0].kernels[0].name in text
+
+
+def test_real_profile_counts_the_bytes_it_allocates(real):
+  prof = real[0]
+  out_bytes = 64 * 4 + 64 * 64 * 4                      # the two outputs: a row sum and a 64x64 exp; no intermediate buffer
+  assert prof.peak_bytes == out_bytes and sum(k.alloc_bytes for k in prof.kernels) == out_bytes
+  assert sorted(k.alloc_bytes for k in prof.kernels) == [64 * 4, 64 * 64 * 4] and prof.memory_planner
+  text = render_text(prof)
+  assert "memory: peak 16.2 KiB allocated above what was live before the run (memory planner on)" in text and "allocated" in text
+
+
+def test_peak_with_and_without_the_memory_planner():
+  from tinygrad import Context
+  Tensor.manual_seed(0)
+  x = Tensor.rand(4, 16).realize()
+  ws = [Tensor.rand(16, 16).realize() for _ in range(4)]
+  def mlp():
+    h = x
+    for w in ws: h = (h @ w).relu()
+    return h
+  act = 4 * 16 * 4
+  on = profile(mlp, repeats=1)
+  with Context(NO_MEMORY_PLANNER=1): off = profile(mlp, repeats=1)
+  assert (on.peak_bytes, off.peak_bytes) == (3 * act, 4 * act) and not off.memory_planner
+  assert on.kernels[0].alloc_bytes == 3 * act    # with the planner, the arena is allocated whole by the first call
+  assert "memory planner off: NO_MEMORY_PLANNER=1" in render_text(off)
+  c = compare(off, on)
+  assert c.peak_bytes == [4 * act, 3 * act] and "peak memory: 1.0 KiB -> 768 B (-256 bytes)" in render_comparison(c)
+
+
+def test_a_profile_saved_before_memory_was_recorded_still_loads(real):
+  d = to_dict(real[0])
+  for key in ("peak_bytes", "memory_planner"): del d[key]
+  for k in d["kernels"]: del k["alloc_bytes"]
+  old = from_dict(d)
+  assert old.peak_bytes == 0 and old.memory_planner and all(k.alloc_bytes == 0 for k in old.kernels)
+  assert [k.times for k in old.kernels] == [k.times for k in real[0].kernels]
+  assert "peak memory" not in render_comparison(compare(old, from_dict(d)))
+
+
+def test_run_once_keeps_its_shape(real):
+  _, _, a, b = real
+  calls, wall = run_once(lambda: (a @ b).relu().sum(axis=1))   # the fixture's kernel: compiled already
+  assert len(calls) == 1 and len(calls[0]) == 5 and calls[0][1] == "kernel" and wall > 0

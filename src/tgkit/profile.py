@@ -7,6 +7,13 @@ way `run_linear` does at DEBUG=2. Per call it records the time the runtime repor
 call for copies), and tinygrad's own estimates of the work: FLOPs and bytes moved (`Estimates` from the
 compiled program, the numbers DEBUG=2 divides by the time to print GFLOPS and GB/s).
 
+Memory is read from tinygrad's own count of allocated bytes, `GlobalCounters.mem_used`, which `Buffer.allocate`
+and `Buffer.deallocate` keep (tinygrad/device.py). Buffers are allocated lazily, when the first call that uses
+them runs, so the count before and after each call gives the bytes that call allocated (`KernelStat.alloc_bytes`),
+and the largest count above the run's start is the run's peak (`Profile.peak_bytes`). With the memory planner
+on (the default; `NO_MEMORY_PLANNER=1` turns it off) a schedule's internal buffers share one arena, allocated
+whole at the first call that uses any of them. Memory, unlike time, is the same on every run of a workload.
+
 Times depend on the host, its load and its clock: a profile is for comparing runs on one machine, never
 for asserting. `compare(before, after)` therefore decides from medians and interquartile ranges of the
 repeats, with a stated threshold (default 10 %):
@@ -20,6 +27,7 @@ repeats, with a stated threshold (default 10 %):
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import platform
 import statistics
@@ -46,6 +54,7 @@ class KernelStat:
   times: list[float]     # seconds per run (all calls of this name), one per repeat
   flops: int             # per run, tinygrad's estimate
   bytes: int             # memory moved per run (each buffer byte counted once per call)
+  alloc_bytes: int = 0   # bytes tinygrad allocated while this kernel's calls ran (per run)
   median_s: float = dataclasses.field(init=False)   # derived: median of `times`, FLOPs and bytes per median second
   gflops: float = dataclasses.field(init=False)
   gbs: float = dataclasses.field(init=False)
@@ -71,6 +80,8 @@ class Profile:
   walls: list[float]     # seconds per run including scheduling and Python overhead
   host: str = dataclasses.field(default_factory=platform.platform)
   note: str = HOST_NOTE
+  peak_bytes: int = 0    # the most bytes tinygrad had allocated above the run's start, at any point of a run
+  memory_planner: bool = True   # False when the profile was taken under NO_MEMORY_PLANNER=1
   median_s: float = dataclasses.field(init=False)    # derived: median of `totals`
   kernel_count: int = dataclasses.field(init=False)  # derived: kernel calls per run (copies not counted)
 
@@ -111,26 +122,52 @@ def _call_info(call) -> tuple[str, str, int, int]:
   return ast.op.name, "other", int(est.ops), int(est.mem)
 
 
+@dataclasses.dataclass
+class Run:
+  """One run of a workload: every call with its time and the bytes it allocated, and the run's peak memory."""
+  calls: list[tuple[str, str, int, int, float, int]]   # (name, kind, flops, bytes, seconds, bytes allocated) per call
+  wall: float            # seconds of the whole run
+  peak_bytes: int        # the most bytes allocated above the run's start
+
+
+def run_memory(workload: Callable) -> Run:
+  """Build, schedule, compile and run the workload once, timing every call and counting the bytes it allocates.
+
+  The garbage collector is paused for the run, so the count moves only by what the run itself allocates.
+  """
+  from tinygrad.engine.realize import ExecContext, compile_linear, pm_exec
+  from tinygrad.helpers import GlobalCounters
+  enabled = gc.isenabled()
+  gc.disable()
+  try:
+    st, start = time.perf_counter(), GlobalCounters.mem_used
+    todo = [t for t in _outputs(workload) if not t.uop.is_virtual and not t.uop.has_buffer_identity()]
+    calls, peak = [], 0
+    if todo:
+      linear = compile_linear(Tensor.schedule_linear(*todo))
+      ctx = ExecContext(wait=True)
+      peak = GlobalCounters.mem_used - start
+      for call in linear.src:
+        before, t0 = GlobalCounters.mem_used, time.perf_counter()
+        ets = pm_exec.rewrite(call, ctx)
+        wall = time.perf_counter() - t0
+        reported = [e for e in (ets or []) if e is not None]
+        calls.append((*_call_info(call), float(sum(reported)) if reported else wall, GlobalCounters.mem_used - before))
+        peak = max(peak, GlobalCounters.mem_used - start)
+    return Run(calls, time.perf_counter() - st, max(peak, 0))
+  finally:
+    if enabled: gc.enable()
+
+
 def run_once(workload: Callable) -> tuple[list[tuple[str, str, int, int, float]], float]:
   """Build, schedule, compile and run the workload once, timing every call.
 
   Returns:
     ([(name, kind, flops, bytes, seconds) per call in schedule order], wall seconds of the whole run).
+    `run_memory` gives the same with the bytes each call allocated and the run's peak.
   """
-  from tinygrad.engine.realize import ExecContext, compile_linear, pm_exec
-  st = time.perf_counter()
-  todo = [t for t in _outputs(workload) if not t.uop.is_virtual and not t.uop.has_buffer_identity()]
-  calls = []
-  if todo:
-    linear = compile_linear(Tensor.schedule_linear(*todo))
-    ctx = ExecContext(wait=True)
-    for call in linear.src:
-      t0 = time.perf_counter()
-      ets = pm_exec.rewrite(call, ctx)
-      wall = time.perf_counter() - t0
-      reported = [e for e in (ets or []) if e is not None]
-      calls.append((*_call_info(call), float(sum(reported)) if reported else wall))
-  return calls, time.perf_counter() - st
+  run = run_memory(workload)
+  return [c[:5] for c in run.calls], run.wall
 
 
 def profile(workload: Callable, repeats: int = 5, warmup: int = 1, label: str = "") -> Profile:
@@ -144,30 +181,29 @@ def profile(workload: Callable, repeats: int = 5, warmup: int = 1, label: str = 
     label: a name for the profile (shown in reports).
 
   Returns:
-    A Profile; kernels are ordered by their first appearance in the schedule.
+    A Profile; kernels are ordered by their first appearance in the schedule. Its `peak_bytes` and each kernel's
+    `alloc_bytes` count what tinygrad allocated (`GlobalCounters.mem_used`), under the memory planner setting in force.
 
   Raises:
     UsageError: repeats < 1, warmup < 0, or a workload that does not return Tensors.
   """
   if repeats < 1 or warmup < 0: raise UsageError(f"repeats must be >= 1 and warmup >= 0, got repeats={repeats} warmup={warmup}")
   from tinygrad import Device
-  for _ in range(warmup): run_once(workload)
-  runs, walls = [], []
-  for _ in range(repeats):
-    calls, wall = run_once(workload)
-    runs.append(calls)
-    walls.append(wall)
+  from tinygrad.helpers import NO_MEMORY_PLANNER
+  for _ in range(warmup): run_memory(workload)
+  runs = [run_memory(workload) for _ in range(repeats)]
   stats: dict[str, KernelStat] = {}
-  for r, calls in enumerate(runs):
-    for name, kind, flops, nbytes, sec in calls:
+  for r, run in enumerate(runs):
+    for name, kind, flops, nbytes, sec, alloc in run.calls:
       k = stats.setdefault(name, KernelStat(name, kind, 0, [0.0] * repeats, 0, 0))
       k.times[r] += sec
-      if r == 0: k.calls, k.flops, k.bytes = k.calls + 1, k.flops + flops, k.bytes + nbytes
+      if r == 0: k.calls, k.flops, k.bytes, k.alloc_bytes = k.calls + 1, k.flops + flops, k.bytes + nbytes, k.alloc_bytes + alloc
   for k in stats.values(): k.update()
-  totals = [sum(c[-1] for c in calls) for calls in runs]
+  totals = [sum(c[4] for c in run.calls) for run in runs]
   outs = _outputs(workload)
   device = str(outs[0].device) if outs[0].device is not None else Device.DEFAULT
-  return Profile(label, device, repeats, warmup, list(stats.values()), totals, walls)
+  return Profile(label, device, repeats, warmup, list(stats.values()), totals, [run.wall for run in runs],
+                 peak_bytes=max(run.peak_bytes for run in runs), memory_planner=not NO_MEMORY_PLANNER)
 
 
 def from_samples(samples: dict[str, list[float]], label: str = "", flops: dict[str, int] | None = None,
@@ -235,6 +271,7 @@ class Comparison:
   added: list[str]       # kernels only in `after`
   removed: list[str]     # kernels only in `before`
   note: str = HOST_NOTE
+  peak_bytes: list[int] = dataclasses.field(default_factory=list)   # [before, after]: the peak memory of each (not timed: no noise)
 
   @property
   def verdict(self) -> str: return self.total.verdict
@@ -288,7 +325,7 @@ def compare(before: Profile, after: Profile, threshold: float = 0.10) -> Compari
   a = {k.name: k for k in after.kernels}
   kernels = [_delta(n, b[n].times, a[n].times, threshold) for n in a if n in b]
   return Comparison(threshold, rule, _delta("total", before.totals, after.totals, threshold), kernels,
-                    [n for n in a if n not in b], [n for n in b if n not in a])
+                    [n for n in a if n not in b], [n for n in b if n not in a], peak_bytes=[before.peak_bytes, after.peak_bytes])
 
 
 # ---------------------------------------------------------------- JSON
@@ -305,20 +342,31 @@ def save(prof: Profile, path: str | Path) -> Path:
   return p
 
 
-_KERNEL_FIELDS = [f.name for f in dataclasses.fields(KernelStat) if f.init]
-_PROFILE_FIELDS = [f.name for f in dataclasses.fields(Profile) if f.init and f.name != "kernels"]
+def _init_fields(cls, skip=()) -> tuple[list[str], list[str]]:
+  """(required, optional) constructor fields: an optional one may be missing from a profile saved by an older tgkit."""
+  fs = [f for f in dataclasses.fields(cls) if f.init and f.name not in skip]
+  has_default = [f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING for f in fs]
+  return [f.name for f, d in zip(fs, has_default) if not d], [f.name for f, d in zip(fs, has_default) if d]
+
+
+_KERNEL_FIELDS, _KERNEL_OPTIONAL = _init_fields(KernelStat)
+_PROFILE_FIELDS, _PROFILE_OPTIONAL = _init_fields(Profile, skip=("kernels",))
+
+
+def _pick(d: dict, required: list[str], optional: list[str]) -> dict:
+  return {**{f: d[f] for f in required}, **{f: d[f] for f in optional if f in d}}
 
 
 def from_dict(d: dict) -> Profile:
-  """Rebuild a Profile from `to_dict` output.
+  """Rebuild a Profile from `to_dict` output (a profile saved before memory was recorded loads with zero bytes).
 
   Raises:
     UsageError: not a tgkit profile, or fields missing.
   """
   if not isinstance(d, dict) or d.get("schema") != SCHEMA: raise UsageError(f"not a tgkit profile (expected \"schema\": \"{SCHEMA}\")")
   try:
-    kernels = [KernelStat(**{f: k[f] for f in _KERNEL_FIELDS}) for k in d["kernels"]]
-    return Profile(kernels=kernels, **{f: d[f] for f in _PROFILE_FIELDS})
+    kernels = [KernelStat(**_pick(k, _KERNEL_FIELDS, _KERNEL_OPTIONAL)) for k in d["kernels"]]
+    return Profile(kernels=kernels, **_pick(d, _PROFILE_FIELDS, _PROFILE_OPTIONAL))
   except (KeyError, TypeError) as e:
     raise UsageError(f"malformed tgkit profile: missing or bad field {e}") from e
 
@@ -341,13 +389,28 @@ def load(path: str | Path) -> Profile:
 def _ms(s: float) -> str: return f"{s * 1e3:.3f} ms"
 
 
+def size_str(n: int) -> str:
+  """Bytes in binary units: 512 B, 16.0 KiB, 1.50 MiB, 2.00 GiB."""
+  if abs(n) < 1024: return f"{n} B"
+  for unit, scale, digits in (("KiB", 1 << 10, 1), ("MiB", 1 << 20, 2), ("GiB", 1 << 30, 2)):
+    if abs(n) < scale << 10 or unit == "GiB": return f"{n / scale:.{digits}f} {unit}"
+  return f"{n} B"
+
+
+def memory_line(prof: Profile) -> str:
+  """One line: the run's peak memory and whether the memory planner was on."""
+  return (f"memory: peak {size_str(prof.peak_bytes)} allocated above what was live before the run "
+          f"(memory planner {'on' if prof.memory_planner else 'off: NO_MEMORY_PLANNER=1'})")
+
+
 def render_text(prof: Profile, top: int = 5) -> str:
   """A plain-text table of every kernel and the top bottlenecks (timings are host-dependent)."""
   lines = [f"profile {prof.label or '(unnamed)'} on {prof.device}: {prof.repeats} runs after {prof.warmup} warm-up, "
-           f"{prof.kernel_count} kernels per run, median {_ms(prof.median_s)} ({HOST_NOTE})", "",
-           f"{'name':32s} {'calls':>5s} {'median':>11s} {'MFLOP':>9s} {'MB':>9s} {'GFLOP/s':>8s} {'GB/s':>7s}"]
+           f"{prof.kernel_count} kernels per run, median {_ms(prof.median_s)} ({HOST_NOTE})", memory_line(prof), "",
+           f"{'name':32s} {'calls':>5s} {'median':>11s} {'MFLOP':>9s} {'MB':>9s} {'GFLOP/s':>8s} {'GB/s':>7s} {'allocated':>10s}"]
   for k in prof.kernels:
-    lines.append(f"{k.name:32s} {k.calls:5d} {_ms(k.median_s):>11s} {k.flops / 1e6:9.3f} {k.bytes / 1e6:9.3f} {k.gflops:8.2f} {k.gbs:7.2f}")
+    lines.append(f"{k.name:32s} {k.calls:5d} {_ms(k.median_s):>11s} {k.flops / 1e6:9.3f} {k.bytes / 1e6:9.3f} {k.gflops:8.2f} {k.gbs:7.2f} "
+                 f"{size_str(k.alloc_bytes):>10s}")
   lines += ["", "bottlenecks:"]
   for b in bottlenecks(prof, top):
     lines.append(f"  {b.rank}. {b.name} {b.share:.0%} of the time, {b.intensity:.2f} FLOP/byte")
@@ -363,4 +426,7 @@ def render_comparison(c: Comparison) -> str:
     lines.append(f"  {d.name:32s} {_ms(d.before_s):>11s} -> {_ms(d.after_s):>11s} {d.change:+7.1%}  {d.verdict}")
   if c.added: lines.append("  added: " + ", ".join(c.added))
   if c.removed: lines.append("  removed: " + ", ".join(c.removed))
+  if len(c.peak_bytes) == 2 and any(c.peak_bytes):
+    b, a = c.peak_bytes
+    lines.append(f"peak memory: {size_str(b)} -> {size_str(a)} ({a - b:+d} bytes)")
   return "\n".join(lines)
