@@ -26,6 +26,7 @@ def tgkit(*args, cwd=None, extra_env=None):
   (["profile", "Tensor.ones(2,3) @ Tensor.ones(2,3)"], "raised RuntimeError: cannot dot (2, 3) and (2, 3)"),
   (["gen-test", "--op", "relu", "--device", "NOPE"], "unknown device 'NOPE'"),
   (["nn", "--device", "NOPE"], "unknown device 'NOPE'"),
+  (["leak", "Tensor.ones(2)", "--runs", "3"], "--runs must be >= 4 and --warmup >= 0, got 3 and 2"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args, needle):
   p = tgkit(*args)
@@ -42,7 +43,7 @@ def test_malformed_profile_json_is_one_line(tmp_path):
 
 
 def test_every_subcommand_has_help():
-  for cmd in ("ops", "devices", "trace", "profile", "nn", "gen-test", "report"):
+  for cmd in ("ops", "devices", "trace", "profile", "leak", "nn", "gen-test", "report"):
     p = tgkit(cmd, "--help")
     assert p.returncode == 0 and "--device" in p.stdout and "--json" in p.stdout, (cmd, p.stdout)
 
@@ -100,3 +101,16 @@ def test_gen_test_writes_tests_for_the_device_and_a_summary(tmp_path):
   printed = tgkit("gen-test", "--op", "relu", "--dtype", "float32")
   assert printed.stdout == out.read_text().replace("DEVICE = 'PYTHON'", "DEVICE = None")   # stdout holds the file alone
   assert "1 test function(s)" in printed.stderr
+
+
+def test_leak_names_the_growing_buffers_and_exits_1(tmp_path):
+  (tmp_path / "steps.py").write_text("from tinygrad import Tensor\nkept = []\n"
+                                     "def leaky(): kept.append((Tensor.ones(24).contiguous() * 2).realize())\n"
+                                     "def clean(): return (Tensor.ones(24).contiguous() * 2).sum()\n")
+  p = tgkit("leak", "steps.py:leaky", "--runs", "4", "--json", cwd=tmp_path)
+  assert p.returncode == 1, p.stderr
+  rep = json.loads(p.stdout)
+  assert rep["verdict"] == "grows" and rep["mem"] == [96, 192, 288, 384]
+  assert [(g["dtype"], g["size"], g["added"]) for g in rep["groups"]] == [("float", 24, 2)]
+  p = tgkit("leak", "steps.py:clean", "--runs", "4", cwd=tmp_path)
+  assert p.returncode == 0 and "plateau" in p.stdout and "no buffer kind changed" in p.stdout, p.stderr

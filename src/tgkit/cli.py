@@ -2,6 +2,7 @@
 
     tgkit ops --op relu --dtype float32          tgkit trace "(Tensor.ones(4,4)+1).sum()" --source
     tgkit devices --compile-only                 tgkit profile "Tensor.rand(256,256) @ Tensor.rand(256,256)"
+    tgkit leak train.py:step --runs 20           tgkit leak "Tensor.rand(64).sum()"
     tgkit nn                                     tgkit gen-test --op relu -o test_relu.py
     tgkit report --out tgkit-report
 
@@ -187,7 +188,7 @@ def cmd_profile(a) -> int:
   dev = _device(a.device)
   build = _eval(a.expr)
   from tinygrad import Context
-  with Context(DEV=dev), _progress(f"profiling {a.repeats} runs") as update:
+  with Context(DEV=dev, NO_MEMORY_PLANNER=int(a.no_memory_planner)), _progress(f"profiling {a.repeats} runs") as update:
     update(0, None)
     prof = pf.profile(build, repeats=a.repeats, warmup=1, label=a.expr)
   if a.save:
@@ -199,6 +200,25 @@ def cmd_profile(a) -> int:
     _table("bottlenecks", ["rank", "kernel", "share", "median ms", "GFLOP/s", "GB/s"],
            [[b.rank, b.name, f"{b.share:.0%}", f"{b.median_s * 1e3:.3f}", f"{b.gflops:.2f}", f"{b.gbs:.2f}"] for b in pf.bottlenecks(prof)])
   return 0
+
+
+def cmd_leak(a) -> int:
+  if a.runs < 4 or a.warmup < 0: raise UsageError(f"--runs must be >= 4 and --warmup >= 0, got {a.runs} and {a.warmup}")
+  from tinygrad import Context
+  from tgkit import memory
+  dev, label = _device(a.device), a.step
+  with Context(DEV=dev), _progress(f"leak check: {a.warmup} + {a.runs} runs") as update:
+    update(0, None)
+    step = memory.load_step(a.step) or _eval(a.step)   # a module's tensors are created on --device too
+    def guarded():
+      try: return step()
+      except UsageError: raise
+      except Exception as e:  # noqa: BLE001 - the user's step failed: one line, not a traceback
+        raise UsageError(f"step {label!r} raised {type(e).__name__}: {(str(e).strip().splitlines() or [''])[0]}") from e
+    rep = memory.leak_check(guarded, runs=a.runs, warmup=a.warmup, label=label)
+  if a.json: _emit_json(rep)
+  else: print(memory.render_leak(rep))
+  return 1 if rep.verdict == "grows" else 0
 
 
 def cmd_nn(a) -> int:
@@ -375,6 +395,11 @@ def parser() -> argparse.ArgumentParser:
   sp.add_argument("--force", action="store_true", help="overwrite --save if it exists")
   sp.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"), help="compare two saved profiles")
   sp.add_argument("--threshold", type=float, default=0.10, help="relative change that counts (default 0.10)")
+  sp.add_argument("--no-memory-planner", action="store_true", help="profile under NO_MEMORY_PLANNER=1, to compare the peak memory")
+  sp = add("leak", "run a step many times: do tinygrad's allocated buffers plateau or grow, and which ones grow?", cmd_leak)
+  sp.add_argument("step", help="FILE.py:FUNCTION or MODULE:FUNCTION (a zero-argument step), or " + EXPR_HELP + " (built and realized each run)")
+  sp.add_argument("--runs", type=int, default=20, help="measured runs (default 20, at least 4)")
+  sp.add_argument("--warmup", type=int, default=2, help="runs before measuring (default 2: a JIT captures on its second call)")
   sp = add("nn", "gradient, parameter-count and convergence checks of tinygrad.nn", cmd_nn)
   sp.add_argument("--layer", action="append", help="layer name (repeatable; default: all)")
   sp.add_argument("--optimizer", action="append", help="optimizer name (repeatable; default: all)")
