@@ -7,13 +7,14 @@ entered only when its code ran, not when its `def` line did. `analyze()` then ma
 did not execute to the function that holds it (`functions()`: qualified names and line ranges from the `ast` of
 each file) and ranks the functions by the statements they missed: the largest areas that nothing exercised first.
 
-Caches would hide code. A kernel whose compiled program comes from a disk cache is never scheduled, rendered or
-compiled in the measured process, so its codegen does not show as run. The measured process therefore runs with
-tinygrad's disk cache off (`CACHELEVEL=0`: compiled binaries, BEAM results), without tgkit's program cache
-(`tgkit.progcache`) and in one process (`PARALLEL=0`, no `--jobs` workers, which coverage would not see).
+Caches would hide code. A graph found in tgkit's program cache (`tgkit.progcache`) is never scheduled, rendered or
+compiled in the measured process, and a kernel source found in tinygrad's disk cache is never compiled
+(`Compiler.compile_cached`), so that code does not show as run. The measured process therefore runs with tinygrad's
+disk cache off (`CACHELEVEL=0`: compiled binaries, BEAM results), without tgkit's program cache and in one process
+(`PARALLEL=0`, no `--jobs` workers, which coverage would not see).
 tinygrad's in-memory caches stay on: within one fresh process they only skip work that process already did.
-`PYTHONHASHSEED=0` makes two runs of the same selection execute the same lines. The generated ctypes bindings
-(`tinygrad/runtime/autogen/`) are left out: they are not written by hand and nobody tests them line by line.
+`PYTHONHASHSEED=0` fixes the order of sets of strings, so two runs of the same selection are comparable. The
+generated ctypes bindings (`tinygrad/runtime/autogen/`) are left out: they are generated, not written by hand.
 
     >>> rep = run_ops(ops=["add"], dtypes=["float32"], kinds=["1d"], grads=False, under=["tinygrad/mixin"])
     >>> rep.find("ElementwiseMixin.relu").entered
@@ -279,7 +280,7 @@ def analyze(config: str | os.PathLike, under=None) -> tuple[int, int, list[FileC
     if not rel.startswith("tinygrad/") or not _is_under(rel, under or []): continue
     _, statements, _, missing, _ = cov.analysis2(path)
     st, mi = set(statements), set(missing)
-    files.append(FileCoverage(rel, len(st), len(mi), len(mi) < len(st)))
+    files.append(FileCoverage(rel, len(st), len(mi), bool(data.lines(path))))
     try: funcs = functions(pathlib.Path(path).read_text(encoding="utf8"))
     except (OSError, SyntaxError, ValueError): continue
     found += gaps(rel, funcs, st, mi, set(data.arcs(path) or ()) if data.has_arcs() else None)
