@@ -3,6 +3,7 @@
     tgkit ops --op relu --dtype float32          tgkit trace "(Tensor.ones(4,4)+1).sum()" --source
     tgkit devices --compile-only                 tgkit profile "Tensor.rand(256,256) @ Tensor.rand(256,256)"
     tgkit leak train.py:step --runs 20           tgkit leak "Tensor.rand(64).sum()"
+    tgkit suggest "(Tensor.rand(64)*2).contiguous().exp().sum()" --variant "fused=(Tensor.rand(64)*2).exp().sum()"
     tgkit nn                                     tgkit gen-test --op relu -o test_relu.py
     tgkit report --out tgkit-report
 
@@ -75,8 +76,8 @@ def _eval(expr: str):
   from tinygrad import Tensor, dtypes, nn
   try: code = compile(expr, "<expression>", "eval")
   except SyntaxError as e: raise UsageError(f"expression is not valid Python: {e.msg} at column {e.offset}") from e
-  def build():
-    try: out = eval(code, {"Tensor": Tensor, "dtypes": dtypes, "nn": nn, "np": np})  # noqa: S307 - the user's own expression
+  def build(**names):   # names: extra names in scope, e.g. dtype for `tgkit suggest`
+    try: out = eval(code, {"Tensor": Tensor, "dtypes": dtypes, "nn": nn, "np": np, **names})  # noqa: S307 - the user's own expression
     except Exception as e:  # noqa: BLE001 - a NameError, a shape mismatch ...: the expression is the problem
       raise UsageError(f"expression {expr!r} raised {type(e).__name__}: {(str(e).strip().splitlines() or [''])[0]}") from e
     if not isinstance(out, Tensor): raise UsageError(f"expression gives a {type(out).__name__}, not a Tensor")
@@ -199,6 +200,35 @@ def cmd_profile(a) -> int:
     print(pf.render_text(prof))
     _table("bottlenecks", ["rank", "kernel", "share", "median ms", "GFLOP/s", "GB/s"],
            [[b.rank, b.name, f"{b.share:.0%}", f"{b.median_s * 1e3:.3f}", f"{b.gflops:.2f}", f"{b.gbs:.2f}"] for b in pf.bottlenecks(prof)])
+  return 0
+
+
+def _suggest_workload(expr: str):
+  """The expression as a workload; one that uses the name `dtype` takes it as an argument (default float32)."""
+  build = _eval(expr)
+  if "dtype" not in compile(expr, "<expression>", "eval").co_names: return build
+  from tinygrad import dtypes
+  def workload(dtype=dtypes.float32): return build(dtype=dtype)
+  return workload
+
+
+def cmd_suggest(a) -> int:
+  from tgkit import suggest as sg
+  workload = _suggest_workload(a.expr)
+  variants = {}
+  for v in a.variant or []:
+    label, sep, expr = v.partition("=")
+    if not sep or not label.strip() or not expr.strip(): raise UsageError(f"--variant takes LABEL=EXPR, got {v!r}")
+    if label.strip() in variants: raise UsageError(f"--variant label {label.strip()!r} given twice")
+    variants[label.strip()] = _eval(expr)
+  builtins = tuple(b for b in sg.BUILTINS if b not in (a.skip or []))
+  dev = _device(a.device)
+  from tinygrad import Context
+  with Context(DEV=dev), _progress(f"profiling and trying {len(builtins) + len(variants)} candidates") as update:
+    update(0, None)
+    s = sg.suggest(workload, variants, top=a.top, repeats=a.repeats, beam=a.beam, builtins=builtins, threshold=a.threshold, label=a.expr)
+  if a.json: _emit_json(s)
+  else: print(sg.render_text(s))
   return 0
 
 
@@ -396,6 +426,15 @@ def parser() -> argparse.ArgumentParser:
   sp.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"), help="compare two saved profiles")
   sp.add_argument("--threshold", type=float, default=0.10, help="relative change that counts (default 0.10)")
   sp.add_argument("--no-memory-planner", action="store_true", help="profile under NO_MEMORY_PLANNER=1, to compare the peak memory")
+  sp = add("suggest", "profile an expression, try BEAM, NOOPT, a fusion, float16 and your variants on it, and measure each", cmd_suggest)
+  sp.add_argument("expr", help=EXPR_HELP + "; one that uses the name dtype is also tried in float16")
+  sp.add_argument("--variant", action="append", metavar="LABEL=EXPR",
+                  help="your rewrite of the expression to try, e.g. without a .contiguous() (repeatable)")
+  sp.add_argument("--skip", action="append", choices=["beam", "noopt", "split", "dtype"], help="a built-in candidate not to try (repeatable)")
+  sp.add_argument("--beam", type=int, default=2, help="BEAM width of the beam candidate (default 2; on CPU the search compiles many kernels)")
+  sp.add_argument("--top", type=int, default=3, help="slow kernels to report (default 3)")
+  sp.add_argument("--repeats", type=int, default=5, help="timed runs of each (default 5)")
+  sp.add_argument("--threshold", type=float, default=0.10, help="relative change that counts (default 0.10)")
   sp = add("leak", "run a step many times: do tinygrad's allocated buffers plateau or grow, and which ones grow?", cmd_leak)
   sp.add_argument("step", help="FILE.py:FUNCTION or MODULE:FUNCTION (a zero-argument step), or " + EXPR_HELP + " (built and realized each run)")
   sp.add_argument("--runs", type=int, default=20, help="measured runs (default 20, at least 4)")
