@@ -4,6 +4,7 @@
     tgkit devices --compile-only                 tgkit profile "Tensor.rand(256,256) @ Tensor.rand(256,256)"
     tgkit leak train.py:step --runs 20           tgkit leak "Tensor.rand(64).sum()"
     tgkit suggest "(Tensor.rand(64)*2).contiguous().exp().sum()" --variant "fused=(Tensor.rand(64)*2).exp().sum()"
+    tgkit bench --op add --devices CPU,PYTHON    tgkit bench --mlp 64,128,10 --batch 32
     tgkit nn                                     tgkit gen-test --op relu -o test_relu.py
     tgkit report --out tgkit-report
 
@@ -251,6 +252,39 @@ def cmd_leak(a) -> int:
   return 1 if rep.verdict == "grows" else 0
 
 
+def _ints(text: str, what: str) -> list[int]:
+  try: vals = [int(v) for v in text.split(",") if v.strip()]
+  except ValueError: raise UsageError(f"{what} are whole numbers separated by commas, e.g. 256,4096; got {text!r}") from None
+  if not vals or any(v < 1 for v in vals): raise UsageError(f"{what} must be whole numbers >= 1, got {text!r}")
+  return vals
+
+
+def cmd_bench(a) -> int:
+  from tgkit import bench
+  if bool(a.op) == bool(a.mlp): raise UsageError("tgkit bench: give --op NAME (an op of `tgkit ops`) or --mlp WIDTHS, one of the two")
+  if a.mlp and (a.dtype or a.sizes): raise UsageError("tgkit bench: --dtype and --sizes apply to --op; an MLP takes --batch")
+  targets = [t.strip() for t in a.devices.split(",") if t.strip()] if a.devices else [a.device]
+  if a.devices and a.device: raise UsageError("tgkit bench: give --device or --devices, not both")
+  targets = [bench.check_target(t) for t in targets]
+  if a.svg and Path(a.svg).exists() and not a.force: raise UsageError(f"{a.svg} already exists (use --force to overwrite)")
+  ceil = "measure" if a.ceilings is None else [bench.ceilings_from_report(a.ceilings, t) for t in targets]
+  with _progress("bench") as update:
+    update(0, None)
+    if a.op: b = bench.operation(a.op, _ints(a.sizes, "sizes") if a.sizes else None, a.dtype, targets, a.repeats, a.warmup, ceil, progress=update)
+    else: b = bench.inference_devices(tuple(_ints(a.mlp, "MLP widths")), a.batch, targets, a.repeats, a.warmup, ceil)
+  if a.svg:
+    out = Path(a.svg)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "roofline.svg").write_text(bench.plot_roofline(b.ceilings, bench.points(b.measurements)), encoding="utf8")
+    (out / "times.svg").write_text(bench.plot_times(b.measurements), encoding="utf8")
+  if a.json:
+    _emit_json(bench.to_dict(b))
+    return 0 if all(m.ok for m in b.measurements) else 1
+  print(bench.render_text(b, kernels=a.kernels))
+  if a.svg: print(f"wrote {Path(a.svg) / 'roofline.svg'}, {Path(a.svg) / 'times.svg'}")
+  return 0 if all(m.ok for m in b.measurements) else 1
+
+
 def cmd_nn(a) -> int:
   from tinygrad import Context
   from tgkit import nn
@@ -439,6 +473,21 @@ def parser() -> argparse.ArgumentParser:
   sp.add_argument("step", help="FILE.py:FUNCTION or MODULE:FUNCTION (a zero-argument step), or " + EXPR_HELP + " (built and realized each run)")
   sp.add_argument("--runs", type=int, default=20, help="measured runs (default 20, at least 4)")
   sp.add_argument("--warmup", type=int, default=2, help="runs before measuring (default 2: a JIT captures on its second call)")
+  sp = add("bench", "time an op over sizes, dtypes and devices, or an MLP's inference, and place each on the roofline", cmd_bench)
+  sp.add_argument("--op", action="append", help="op name from the op table, as in `tgkit ops` (repeatable)")
+  sp.add_argument("--dtype", action="append", help="with --op: dtype name (repeatable; default float32)")
+  sp.add_argument("--sizes", help="with --op: comma-separated sizes: elements, or n of n x n matrices and images "
+                  "(default 256,4096,65536 / 32,64,128 / 16,32,64; tiny ones when PYTHON is among the devices)")
+  sp.add_argument("--mlp", metavar="WIDTHS", help="time the inference of an MLP of these widths, e.g. 64,128,10")
+  sp.add_argument("--batch", type=int, default=32, help="with --mlp: the batch size (default 32)")
+  sp.add_argument("--devices", metavar="DEV,DEV", help="devices side by side, e.g. CPU,PYTHON (PYTHON emulates: keep sizes tiny)")
+  sp.add_argument("--repeats", type=int, default=5, help="timed runs per measurement (default 5)")
+  sp.add_argument("--warmup", type=int, default=1, help="untimed runs first (default 1: it compiles)")
+  sp.add_argument("--ceilings", metavar="REPORT.json", help="take the ceilings from a host report (scripts/device_report.py, or the "
+                  "build's .cache/device-report/live-*.json) instead of measuring them now")
+  sp.add_argument("--kernels", action="store_true", help="also place every kernel of each measurement on the roofline")
+  sp.add_argument("--svg", metavar="DIR", help="write roofline.svg and times.svg into DIR")
+  sp.add_argument("--force", action="store_true", help="write into --svg DIR if it exists")
   sp = add("nn", "gradient, parameter-count and convergence checks of tinygrad.nn", cmd_nn)
   sp.add_argument("--layer", action="append", help="layer name (repeatable; default: all)")
   sp.add_argument("--optimizer", action="append", help="optimizer name (repeatable; default: all)")
