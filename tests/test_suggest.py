@@ -133,3 +133,12 @@ def test_cli_tries_the_dtype_of_an_expression_that_names_it(capsys):
   out = capsys.readouterr().out
   assert code == 0 and "dtype float16 [dtype]" in out and "doubled [rewrite]" in out
   assert "rejected: changes the results" in out and "not tried: SPLIT_REDUCEOP=0" in out and "try: " in out
+
+
+def test_each_slow_kernel_names_the_candidates_that_made_it_faster():
+  before = from_samples(BASE)
+  trials = [sg.judge("NOOPT=1", before, from_samples(scaled(1.0, 0.5))), sg.judge("BEAM=2", before, from_samples(scaled(0.5, 0.7)))]
+  s = sg.Suggestions("w", "CPU", 5, 0.1, "rule", sg.pf.bottlenecks(before), trials, [], before)
+  assert [t.name for t, _ in s.for_kernel("r_big")] == ["BEAM=2"]
+  assert [t.name for t, _ in s.for_kernel("E_small")] == ["NOOPT=1", "BEAM=2"]   # -50 % before -30 %
+  assert "  E_small: NOOPT=1 (-50.0%), BEAM=2 (-30.0%)" in sg.render_text(s)

@@ -103,6 +103,11 @@ class Suggestions:
     """The candidates measured as faster for the whole run, largest gain first."""
     return sorted((t for t in self.trials if t.status == "recommended"), key=lambda t: t.total.change if t.total else 0.0)
 
+  def for_kernel(self, name: str) -> list[tuple[Trial, KernelEffect]]:
+    """The measured candidates under which the slow kernel `name` itself was "faster", largest gain first."""
+    hits = [(t, e) for t in self.trials for e in t.effects if e.kernel == name and e.delta is not None and e.delta.verdict == "faster"]
+    return sorted(hits, key=lambda te: te[1].delta.change)
+
 
 # ---------------------------------------------------------------- candidates
 
@@ -135,16 +140,17 @@ def _outputs(build: Callable) -> list:
   return outs
 
 
-def _kernel_asts(build: Callable, context: dict) -> list:
+def _kernel_asts(build: Callable, context: dict, seed: int | None) -> list:
   """The ASTs of the kernels `build` schedules under `context`, without running them (the schedule cache is bypassed)."""
   from tinygrad import Context, Tensor
   with Context(SCACHE=0, **context):
+    if seed is not None: Tensor.manual_seed(seed)
     outs = _outputs(build)
     todo = [t for t in outs if not t.uop.is_virtual and not t.uop.has_buffer_identity()]
     return [c.src[0].key for c in Tensor.schedule_linear(*todo).src] if todo else []
 
 
-def _candidates(workload, variants, builtins, beam, rtol, atol, dtype_tol) -> tuple[list[_Candidate], list[NotTried]]:
+def _candidates(workload, variants, builtins, beam, rtol, atol, dtype_tol, seed) -> tuple[list[_Candidate], list[NotTried]]:
   from tinygrad import dtypes
   cands, skipped = [], []
   for b in builtins:
@@ -152,7 +158,7 @@ def _candidates(workload, variants, builtins, beam, rtol, atol, dtype_tol) -> tu
       if beam >= 1: cands.append(_Candidate(f"BEAM={beam}", "beam", WHAT["beam"], workload, {"BEAM": beam}, rtol, atol))
     elif b == "noopt": cands.append(_Candidate("NOOPT=1", "opt", WHAT["noopt"], workload, {"NOOPT": 1}, rtol, atol))
     elif b == "split":
-      if _kernel_asts(workload, {"SPLIT_REDUCEOP": 0}) == _kernel_asts(workload, {}):
+      if _kernel_asts(workload, {"SPLIT_REDUCEOP": 0}, seed) == _kernel_asts(workload, {}, seed):
         skipped.append(NotTried("SPLIT_REDUCEOP=0", "the schedule is the same: no reduction is split"))
       else: cands.append(_Candidate("SPLIT_REDUCEOP=0", "fusion", WHAT["split"], workload, {"SPLIT_REDUCEOP": 0, "SCACHE": 0}, rtol, atol))
     elif b == "dtype":
@@ -242,13 +248,20 @@ def judge(name: str, before: pf.Profile, after: pf.Profile, slow: list[pf.Bottle
   """The Trial for a candidate whose outputs were checked: measured before/after, and recommended only if "faster".
 
   Args:
-    name, kind, what, context: describe the candidate.
-    before, after: profiles of the original and of the candidate (from `tgkit.profile.profile`, or `from_samples`).
+    name: the candidate's name.
+    before: the profile of the original (from `tgkit.profile.profile`, or `from_samples`).
+    after: the profile of the candidate.
     slow: the slow kernels to report (default: `bottlenecks(before, 3)`).
     threshold: as for `tgkit.profile.compare`.
-    base_calls, after_calls: `(name, kind, ...)` per call of one run in schedule order (`run_once`), to match each slow
-      kernel with the candidate's calls at the same positions; by default derived from the profiles.
-    max_error, tolerance, first_run_s: the candidate's check against the original outputs and its first run.
+    base_calls: `(name, kind, ...)` per call of one run of the original in schedule order (`run_once`), to match each
+      slow kernel with the candidate's calls at the same positions; by default derived from the profile.
+    after_calls: the same for the candidate.
+    kind: "beam", "opt", "fusion", "dtype" or "rewrite".
+    what: one line on what the change does.
+    context: the tinygrad ContextVars set for the candidate.
+    max_error: the largest absolute difference of its outputs from the original's.
+    tolerance: the tolerance they were checked against.
+    first_run_s: seconds of its first (checked) run.
 
   Returns:
     A Trial with status "recommended" when compare()'s verdict for the whole run is "faster", else "tried" with the
@@ -277,12 +290,15 @@ def suggest(workload: Callable, variants: dict[str, Callable] | None = None, *, 
     variants: the caller's rewrites of the workload, label -> zero-argument function, e.g. the same computation
       without a `.contiguous()`. Each must compute the same outputs.
     top: how many of the baseline's slowest kernels to report per candidate.
-    repeats, warmup: as for `profile`; each candidate is profiled with `repeats` runs after its checked first run.
+    repeats: timed runs of each profile; each candidate is profiled after its checked first run, next to a new
+      profile of the original.
+    warmup: untimed runs before the first profile of the original (as for `profile`).
     beam: the BEAM width of the "beam" candidate (small: on CPU every candidate opt is a clang compile).
     builtins: the built-in candidates to consider, a subset of "beam", "noopt", "split", "dtype".
     threshold: the relative change of the median that counts (see `tgkit.profile.compare`).
-    rtol, atol: how close a candidate's outputs must be to the original's; `dtype_tol` (both rtol and atol) for
-      the dtype candidate.
+    rtol: the relative tolerance of the check of a candidate's outputs against the original's.
+    atol: the absolute tolerance of that check.
+    dtype_tol: both tolerances for the dtype candidate.
     seed: `Tensor.manual_seed` before every checked build, so random inputs built inside the workload agree
       (None: no seeding).
     label: a name for the report.
@@ -303,10 +319,10 @@ def suggest(workload: Callable, variants: dict[str, Callable] | None = None, *, 
   except UsageError: raise
   except Exception as e: raise UsageError(f"the workload {_one_line(e)}") from e   # noqa: BLE001 - the caller's code failed
   base = pf.profile(workload, repeats=repeats, warmup=warmup, label=label)
-  if not base.kernels: raise UsageError("nothing to suggest: the workload runs no kernels (its outputs are already computed)")
+  if not base.kernels: raise UsageError("nothing to suggest: the workload runs no kernels (its outputs are already computed, or constants with no device)")
   base_calls, _ = pf.run_once(workload)
   slow = pf.bottlenecks(base, top)
-  cands, skipped = _candidates(workload, variants, builtins, beam, rtol, atol, dtype_tol)
+  cands, skipped = _candidates(workload, variants, builtins, beam, rtol, atol, dtype_tol, seed)
   trials = []
   for c in cands:
     tol = f"rtol={c.rtol:g}, atol={c.atol:g}"
@@ -374,6 +390,10 @@ def render_text(s: Suggestions, times: bool = True) -> str:
       else: lines.append(f"    {e.kernel}: " + (_delta_text(e.delta) if times else "measured") + f" ({e.note})")
   for n in s.not_tried: lines.append(f"not tried: {n.name} ({n.reason})")
   if times:
+    lines.append("per slow kernel, the candidates measured faster for it (the run's verdict decides what is recommended):")
+    for b in s.slow:
+      hits = s.for_kernel(b.name)
+      lines.append(f"  {b.name}: " + (", ".join(f"{t.name} ({e.delta.change:+.1%})" for t, e in hits) if hits else "none"))
     rec = s.recommended
     lines.append("try: " + ("; ".join(f"{t.name} ({t.total.change:+.1%} for the run)" for t in rec) if rec else
                             "nothing: no candidate was faster beyond the noise"))
