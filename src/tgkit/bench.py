@@ -619,7 +619,7 @@ COLUMNS = ["measurement", "median ms", "IQR ms", "GFLOP/s", "GB/s", "FLOP/byte",
 
 def comparison_line(c: DeviceComparison, threshold: float = 0.10, stable: bool = False) -> str:
   """One line per compared configuration: the faster device (only when robust) and by how much (masked if `stable`)."""
-  if c.verdict == "faster": return f"{c.label}: {c.fastest} is faster than {', '.join(c.devices[1:])} ({MASK if stable else f'{c.ratio:.3g}'}x by median)"
+  if c.verdict == "faster": return f"{c.label}: {c.fastest} is faster than {', '.join(c.devices[1:])} ({MASK if stable else _g(c.ratio)}x by median)"
   if c.verdict == "same": return f"{c.label}: {', '.join(c.devices)} take the same time within {threshold:.0%}"
   return f"{c.label}: no robust difference between {', '.join(c.devices)} (noisy: repeat with more runs)"
 
