@@ -43,7 +43,11 @@ def test_malformed_profile_json_is_one_line(tmp_path):
 
 
 def test_every_subcommand_has_help():
-  for cmd in ("ops", "devices", "trace", "profile", "leak", "nn", "gen-test", "report"):
+  from tgkit import cli
+  sub = next(a for a in cli.parser()._actions if a.dest == "command")
+  commands = sorted(set(sub.choices) - {"learn"})   # learn has subcommands of its own (tests/test_learn.py)
+  assert {"ops", "devices", "trace", "profile", "leak", "suggest", "bench", "coverage", "nn", "gen-test", "report"} <= set(commands)
+  for cmd in commands:
     p = tgkit(cmd, "--help")
     assert p.returncode == 0 and "--device" in p.stdout and "--json" in p.stdout, (cmd, p.stdout)
 
