@@ -11,6 +11,8 @@ import subprocess
 import sys
 import zipfile
 
+import pytest
+
 from handbook import reader, wheel
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -108,7 +110,18 @@ def test_installed_wheel_finds_its_schema(tmp_path):
                         capture_output=True, text=True, timeout=300)
   assert proc.returncode == 0, proc.stderr
   code = ("import sys; sys.path.insert(0, 't'); from tgkit import hostreport; "
-          "print(hostreport.SCHEMA_PATH.relative_to(hostreport.__file__.rsplit('/', 1)[0]), hostreport.schema()['title'])")
+          "print(hostreport.SCHEMA_PATH.relative_to(hostreport.__file__.rsplit('/', 1)[0]), hostreport.schema()['title']); "
+          "p = hostreport.committed('debian12-x86_64-cpu.json'); print(p.relative_to(hostreport.__file__.rsplit('/', 1)[0]), "
+          "hostreport.load(p)['host']['machine'])")
   proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=300)
   assert proc.returncode == 0, proc.stderr
-  assert proc.stdout.startswith("device-report.schema.json "), proc.stdout
+  schema, report = proc.stdout.splitlines()
+  assert schema.startswith("device-report.schema.json ") and report == "reports/debian12-x86_64-cpu.json x86_64", proc.stdout
+
+
+def test_committed_reports_are_found_and_an_unknown_one_is_named():
+  from tgkit import hostreport
+  from tgkit.errors import UsageError
+  assert hostreport.committed("debian12-x86_64-cpu.json") == ROOT / "data" / "devices" / "debian12-x86_64-cpu.json"
+  with pytest.raises(UsageError, match=r"unknown committed device report 'nope.json'; choose from: debian12-x86_64-cpu.json"):
+    hostreport.committed("nope.json")

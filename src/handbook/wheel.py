@@ -22,6 +22,7 @@ from handbook.env import ROOT
 
 NAME = "tgkit"
 SCHEMA = ("data/devices/schema.json", "tgkit/device-report.schema.json")   # (in the repository, in the wheel)
+REPORTS = ("data/devices", "tgkit/reports")   # committed device reports (in the repository, in the wheel): pages read them
 
 
 def version(root: pathlib.Path = ROOT) -> str:
@@ -50,6 +51,8 @@ def files(root: pathlib.Path = ROOT) -> dict[str, bytes]:
   out = {p.relative_to(root / "src").as_posix(): p.read_bytes() for p in sorted(pkg.rglob("*"))
          if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo")}
   out[SCHEMA[1]] = (root / SCHEMA[0]).read_bytes()
+  for rep in sorted((root / REPORTS[0]).glob("*.json")):
+    if rep.name != "schema.json": out[f"{REPORTS[1]}/{rep.name}"] = rep.read_bytes()
   info = f"{NAME}-{version(root)}.dist-info"
   out[f"{info}/METADATA"] = metadata(root).encode()
   out[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: handbook.wheel\nRoot-Is-Purelib: true\nTag: py3-none-any\n"

@@ -44,6 +44,8 @@ SCHEMA_VERSION = 1
 # the repository's data/devices/schema.json; an installed tgkit carries a copy next to this module (handbook.wheel puts it there)
 SCHEMA_PATH = next((p for p in (Path(__file__).resolve().parents[2] / "data" / "devices" / "schema.json",
                                 Path(__file__).with_name("device-report.schema.json")) if p.is_file()), Path(__file__).with_name("device-report.schema.json"))
+# committed reports: the repository's data/devices/, or the copies an installed tgkit carries in tgkit/reports/ (handbook.wheel)
+REPORT_DIRS = (Path(__file__).resolve().parents[2] / "data" / "devices", Path(__file__).with_name("reports"))
 MODES = ("hardware", "emulator", "compile-only")
 STAGES = ("run", "compile", "render", "none")   # how far kernels get here: run, compile only, render only, nothing
 MODE_WORDS = {"hardware": "real hardware", "emulator": "emulator", "compile-only": "compile-only"}
@@ -492,6 +494,19 @@ def validate(report, name: str) -> dict:
     raise UsageError(f"{name}: {path}: {err.message[:300]}")
   if (why := _consistency(report)): raise UsageError(f"{name}: {why}")
   return report
+
+
+def committed(name: str) -> Path:
+  """The path of the committed report `name` (e.g. "debian12-x86_64-cpu.json"): in the repository's data/devices/, or
+  in an installed tgkit, which carries the committed reports.
+
+  Raises:
+    UsageError: no committed report of that name.
+  """
+  for d in REPORT_DIRS:
+    if (p := d / name).is_file() and name != "schema.json": return p
+  known = sorted({p.name for d in REPORT_DIRS if d.is_dir() for p in d.glob("*.json")} - {"schema.json"})
+  raise UsageError.unknown("committed device report", name, known)
 
 
 def load(path: str | Path, name: str | None = None) -> dict:
