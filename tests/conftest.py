@@ -4,7 +4,8 @@
 xdist worker has its own session fixtures, so what is expensive goes through `once()`: the first worker to ask computes
 it under a file lock in a folder of this test run, the others wait for it and reuse it. Tests that use one of these
 fixtures are also put in one xdist group per fixture (`--dist loadgroup`), so they normally run on one worker, one after
-another, while the other workers run everything else instead of waiting.
+another, while the other workers run everything else instead of waiting. A module with `SPREAD = True` is left out of
+the groups: its tests are many and slow, come late in the queue, and go to whichever worker is free.
 """
 from __future__ import annotations
 
@@ -55,6 +56,7 @@ def once(name: str, make, tmp_path_factory, config):
 
 
 def pytest_itemcollected(item):   # before xdist reads the groups into node ids (its collection_modifyitems runs first)
+  if getattr(getattr(item, "module", None), "SPREAD", False): return   # a module that asks to be spread over the workers
   for name in SHARED:
     if name in getattr(item, "fixturenames", ()): item.add_marker(pytest.mark.xdist_group(name))
 

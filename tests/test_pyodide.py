@@ -23,6 +23,8 @@ import pytest
 from handbook import browser as hb_browser, fences
 from test_browser import base, browser, site, tab  # noqa: F401 - fixtures shared with the browser tests
 
+SPREAD = True   # not in the built_site group (tests/conftest.py): the Run buttons of many pages, on whichever worker is free
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 BOOT = ROOT / "src" / "handbook" / "run_boot.py"
 BOOT_SECONDS, BLOCK_SECONDS = 180, 120    # measured 8-15 s and under 2 s on a 2-core host; generous for a loaded one
