@@ -26,6 +26,7 @@ def tgkit(*args, cwd=None, extra_env=None):
   (["profile", "Tensor.ones(2,3) @ Tensor.ones(2,3)"], "raised RuntimeError: cannot dot (2, 3) and (2, 3)"),
   (["gen-test", "--op", "relu", "--device", "NOPE"], "unknown device 'NOPE'"),
   (["nn", "--device", "NOPE"], "unknown device 'NOPE'"),
+  (["nn", "--check", "speed"], "unknown check 'speed'; choose from: converge, forward, grad, params, schedule, stability, training"),
   (["leak", "Tensor.ones(2)", "--runs", "3"], "--runs must be >= 4 and --warmup >= 0, got 3 and 2"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args, needle):

@@ -291,12 +291,19 @@ def cmd_nn(a) -> int:
   dev = _device(a.device)
   with Context(DEV=dev), _progress(f"nn checks on {dev}") as update:
     update(0, None)
-    results = nn.run(layers=a.layer, optimizers=a.optimizer)
-  if a.json: _emit_json(results)
+    results = nn.run(layers=a.layer, optimizers=a.optimizer, schedules=a.schedule, datasets=a.dataset, checks=a.check)
+    timed = None
+    if a.inference:
+      if a.repeats < 1: raise UsageError(f"--repeats must be >= 1, got {a.repeats}")
+      timed = nn.benchmark_inference(nn.train((a.dataset or list(nn.STABILITY))[0]), repeats=a.repeats)
+  if a.json: _emit_json({"checks": results, "inference": timed} if timed else results)
   else:
     _table(f"tgkit nn: {sum(r.status == 'pass' for r in results)}/{len(results)} checks pass", ["check", "target", "status", "max error", "tolerance", "message"],
            [[r.check, r.target, r.status, "" if r.max_error is None else f"{r.max_error:.3g}", r.tolerance, r.message[:60]] for r in results])
-  return 0 if all(r.status == "pass" for r in results) else 1
+    if timed:
+      from tgkit import bench
+      print(bench.render_text(bench.Bench([timed], [], [])))
+  return 0 if all(r.status == "pass" for r in results) and (timed is None or timed.ok) else 1
 
 
 def cmd_gen_test(a) -> int:
@@ -488,9 +495,14 @@ def parser() -> argparse.ArgumentParser:
   sp.add_argument("--kernels", action="store_true", help="also place every kernel of each measurement on the roofline")
   sp.add_argument("--svg", metavar="DIR", help="write roofline.svg and times.svg into DIR")
   sp.add_argument("--force", action="store_true", help="write into --svg DIR if it exists")
-  sp = add("nn", "gradient, parameter-count and convergence checks of tinygrad.nn", cmd_nn)
-  sp.add_argument("--layer", action="append", help="layer name (repeatable; default: all)")
+  sp = add("nn", "forward, gradient, parameter-count, training-mode, optimizer, schedule and training-stability checks of tinygrad.nn", cmd_nn)
+  sp.add_argument("--layer", action="append", help="layer name, or Dropout (repeatable; default: all)")
   sp.add_argument("--optimizer", action="append", help="optimizer name (repeatable; default: all)")
+  sp.add_argument("--schedule", action="append", help="learning-rate schedule of tgkit.schedules (repeatable; default: all)")
+  sp.add_argument("--dataset", action="append", help="data set of the training-stability check (repeatable; default: all)")
+  sp.add_argument("--check", action="append", help="params, forward, grad, training, converge, schedule or stability (repeatable; default: all)")
+  sp.add_argument("--inference", action="store_true", help="also time the trained model's inference (median and IQR; host-dependent)")
+  sp.add_argument("--repeats", type=int, default=20, help="timed runs of --inference (default 20)")
   sp = add("gen-test", "write a pytest file from op-table cases, or a regression test from a bug reproduction", cmd_gen_test)
   sp.add_argument("--op", action="append", help="op name from the op table (repeatable)")
   sp.add_argument("--dtype", action="append", help="dtype name (repeatable)")

@@ -1,4 +1,5 @@
-"""Deliberately broken tinygrad behaviours, injected by monkeypatching, that tgkit must catch.
+"""Deliberately broken tinygrad behaviours (and one broken schedule of `tgkit.schedules`, the kind a learner writes on
+Day 6), injected by monkeypatching, that tgkit must catch.
 
 Each `Mutant` names the tgkit module that must report it and the slice of that module's table to run;
 `mutant.patch()` is a context manager that breaks tinygrad inside the block and restores it on exit.
@@ -13,8 +14,10 @@ import dataclasses
 import math
 from collections.abc import Callable, Iterator
 
-from tinygrad import Tensor, dtypes
+from tinygrad import Context, Tensor, dtypes
 from tinygrad import nn as tnn
+
+from tgkit import schedules
 
 
 @contextlib.contextmanager
@@ -38,6 +41,7 @@ class Mutant:
   patch: Callable[[], contextlib.AbstractContextManager]
   kinds: tuple[str, ...] | None = ("1d", "broadcast", "odd")
   dtypes: tuple[str, ...] | None = None
+  checks: tuple[str, ...] | None = None  # nn: the kinds of check to run (tgkit.nn.CHECKS; None: all)
 
 
 def _reshape_accepts_anything(orig):
@@ -125,6 +129,34 @@ def _layernorm_extra_parameter(orig):
   return init
 
 
+def _dropout_no_rescale(orig):
+  def dropout(self, p=0.5):   # zeroes the right values but forgets the 1/(1-p): the expected value shrinks by 1-p
+    out = orig(self, p)
+    return out if out is self or p >= 1 else out * (1 - p)
+  return dropout
+
+
+def _batchnorm_always_batch_stats(orig):
+  def calc_stats(self, x):   # evaluation normalises with the batch's statistics, as if TRAINING were set
+    with Context(TRAINING=1): return orig(self, x)
+  return calc_stats
+
+
+def _lars_lr_frozen(orig):
+  def _step(self, params, grads):   # the step reads a copy of the rate taken at the first step: later rates are ignored
+    if not hasattr(self, "_frozen_lr"): self._frozen_lr = Tensor(self.lr.numpy(), device=self.lr.device, dtype=self.lr.dtype).realize()
+    live, self.lr = self.lr, self._frozen_lr
+    try: return orig(self, params, grads)
+    finally: self.lr = live
+  return _step
+
+
+def _schedule_one_ahead(orig):
+  def call(self, step):   # off by one: step k gets the rate of step k + 1
+    return orig(self, step + 1)
+  return call
+
+
 MUTANTS: list[Mutant] = [
   Mutant("sigmoid_sign_flip", "sigmoid computes 1/(1+exp(x)) (a wrong activation)", "ops", ("sigmoid",),
          lambda: patched(Tensor, "sigmoid", lambda orig: lambda self: (1 + self.exp()).reciprocal())),
@@ -189,11 +221,19 @@ MUTANTS: list[Mutant] = [
   Mutant("var_one_pass", "var is E[x*x] - E[x]**2 (cancels when the mean is large next to the spread)", "ops", ("var", "std"),
          lambda: patched(Tensor, "var", _var_one_pass)),
   Mutant("linear_bias_grad_doubled", "Linear computes the right values, but its bias gradient is doubled", "nn", ("Linear",),
-         lambda: patched(tnn.Linear, "__call__", _linear_bias_grad_doubled)),
+         lambda: patched(tnn.Linear, "__call__", _linear_bias_grad_doubled), checks=("params", "grad")),
   Mutant("layernorm_extra_parameter", "LayerNorm registers a stray trainable tensor", "nn", ("LayerNorm",),
-         lambda: patched(tnn.LayerNorm, "__init__", _layernorm_extra_parameter)),
+         lambda: patched(tnn.LayerNorm, "__init__", _layernorm_extra_parameter), checks=("params", "grad")),
   Mutant("sgd_steps_uphill", "SGD (LARS) steps along the gradient instead of against it", "nn", ("SGD",),
          lambda: patched(tnn.optim.LARS, "_step", lambda orig: lambda self, params, grads: orig(self, params, [-g for g in grads]))),
+  Mutant("dropout_no_rescale", "dropout zeroes a fraction p but does not scale the rest by 1/(1-p)", "nn", ("Dropout",),
+         lambda: patched(Tensor, "dropout", _dropout_no_rescale), checks=("training",)),
+  Mutant("batchnorm_eval_batch_stats", "BatchNorm normalises with the batch's statistics in evaluation too", "nn", ("BatchNorm",),
+         lambda: patched(tnn.BatchNorm, "calc_stats", _batchnorm_always_batch_stats), checks=("forward", "training")),
+  Mutant("sgd_lr_frozen", "SGD (LARS) keeps the learning rate of its first step: a schedule's later rates are ignored", "nn", ("cosine",),
+         lambda: patched(tnn.optim.LARS, "_step", _lars_lr_frozen), checks=("schedule",)),
+  Mutant("cosine_schedule_one_ahead", "the cosine schedule gives step k the rate of step k + 1 (off by one)", "nn", ("cosine", "warmup"),
+         lambda: patched(schedules.Cosine, "__call__", _schedule_one_ahead), checks=("schedule",)),
 ]
 
 
@@ -203,7 +243,8 @@ def _run_module(m: Mutant):
     return ops.run(ops=list(m.target), kinds=m.kinds, dtypes=m.dtypes, jobs=1)   # the patch lives in this process only
   if m.module == "nn":
     from tgkit import nn
-    return nn.run(layers=[t for t in m.target if t in nn.LAYERS], optimizers=[t for t in m.target if t in nn.OPTIMIZERS])
+    return nn.run(layers=[t for t in m.target if t in nn.LAYERS or t in nn.TRAINING_CHECKS], optimizers=[t for t in m.target if t in nn.OPTIMIZERS],
+                  schedules=[t for t in m.target if t in schedules.SCHEDULES], datasets=[t for t in m.target if t in nn.STABILITY], checks=m.checks)
   raise ValueError(f"unknown module {m.module!r}")
 
 

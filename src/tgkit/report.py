@@ -93,7 +93,7 @@ def _nn() -> Section:
   from tgkit import nn
   results = nn.run()
   bad = [dataclasses.asdict(r) for r in results if r.status != "pass"]
-  line = f"{len(results) - len(bad)}/{len(results)} checks pass (gradients, parameter counts, convergence)"
+  line = f"{len(results) - len(bad)}/{len(results)} checks pass (parameter counts, forward values, gradients, training modes, convergence, schedules, training stability)"
   return Section("nn", "fail" if bad else "pass", line, {"checks": [dataclasses.asdict(r) for r in results]}, bad)
 
 

@@ -11,8 +11,8 @@ EXERCISE = Exercise(
   title="A training loop",
   statement="""
 Write `fit(model, opt, X, Y, steps)`: train `model` with the optimizer `opt` on the mean squared error
-`((model(X) - Y) ** 2).mean()` for `steps` steps and return the list of losses, one float per step, each computed
-before that step's update. An optimizer step is refused unless `TRAINING` is set; set it for your loop with
+`((model(X) - Y) ** 2).mean()` for `steps` steps and return the list of losses, one float per step, each read with
+`loss.item()` after that step's `opt.step()`. An optimizer step is refused unless `TRAINING` is set; set it for your loop with
 `Context(TRAINING=1)` (as a `with` block or as a decorator). Each step starts from fresh gradients.
 
 The checker runs your loop with SGD with momentum and with Adam on `y = 3x + 2`, and compares every loss with a
@@ -64,7 +64,7 @@ def fit(model, opt, X, Y, steps):
 from tinygrad import Context
 
 def fit(model, opt, X, Y, steps: int) -> list[float]:
-  """Train model with opt on the mean squared error for `steps` steps: the loss of each step, before its update."""
+  """Train model with opt on the mean squared error for `steps` steps: each step's loss, read after its update."""
   losses = []
   with Context(TRAINING=1):   # the optimizer refuses to step otherwise
     for _ in range(steps):
