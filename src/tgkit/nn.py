@@ -405,12 +405,33 @@ def converge(optimizer: str, steps: int = CONVERGE_STEPS, seed: int = 0) -> NNRe
 
 # ---------------------------------------------------------------- learning-rate schedules
 
+def rate_probe() -> tuple[object, Callable[[], float]]:
+  """An SGD optimizer on one weight vector w and `rate_used()`, which runs one SGD step captured by `TinyJit` on the
+  loss (w * c).sum() from w = 0 and returns the learning rate that step used: the gradient is c, so the step moves w
+  to exactly -lr * c. Set `opt.lr` between calls to see whether the jitted steps read the new rate."""
+  from tinygrad import TinyJit
+  c = np.array([1.0, -2.0, 0.5], dtype=np.float32)
+  w, ct = Tensor([0.0, 0.0, 0.0]).realize(), Tensor(c).realize()
+  opt = nn.optim.SGD([w], lr=1.0)
+
+  @TinyJit
+  @Context(TRAINING=1)
+  def step() -> Tensor:
+    opt.zero_grad()
+    (w * ct).sum().backward()
+    opt.step()
+    return w.realize()
+
+  def rate_used() -> float:
+    w.assign(Tensor.zeros(3)).realize()   # each step starts from zero
+    return float(np.median(-step().numpy() / c))
+  return opt, rate_used
+
+
 def schedule_check(name: str, steps: int = SCHEDULE_STEPS) -> NNResult:
   """Check a schedule of `tgkit.schedules.SCHEDULES`: its values at the steps of `schedules.EXPECTED[name]` against
   the closed forms, then `steps` SGD steps captured by `TinyJit` on the loss (w * c).sum(), whose gradient is c: a
-  `Scheduler` sets the rate before each step, and step k must move w by exactly schedule(k) * c."""
-  from tinygrad import TinyJit
-
+  `Scheduler` sets the rate before each step, and step k must move w by exactly schedule(k) * c (`rate_probe`)."""
   from tgkit import schedules
   if name not in schedules.SCHEDULES: raise UsageError.unknown("schedule", name, schedules.SCHEDULES)
   sched = schedules.SCHEDULES[name]()
@@ -420,23 +441,11 @@ def schedule_check(name: str, steps: int = SCHEDULE_STEPS) -> NNResult:
     if wrong:
       return NNResult("schedule", name, "fail", max(abs(g - v) / max(abs(v), 1e-12) for _, g, v in wrong), tol,
                       "values: " + ", ".join(f"step {k} gives {g:.6g}, want {v:.6g}" for k, g, v in wrong[:4]))
-    c = np.array([1.0, -2.0, 0.5], dtype=np.float32)
-    w, ct = Tensor([0.0, 0.0, 0.0]).realize(), Tensor(c).realize()
-    opt = nn.optim.SGD([w], lr=1.0)
+    opt, rate_used = rate_probe()
     driver = schedules.Scheduler(opt, sched)
-
-    @TinyJit
-    @Context(TRAINING=1)
-    def step() -> Tensor:
-      opt.zero_grad()
-      (w * ct).sum().backward()
-      opt.step()
-      return w.realize()
-
     used = []
     for _ in range(steps):
-      w.assign(Tensor.zeros(3)).realize()   # each step starts from zero: it moves w to exactly -lr * c
-      used.append(float(np.median(-step().numpy() / c)))
+      used.append(rate_used())
       driver.step()
   except UsageError: raise
   except Exception as e:  # noqa: BLE001 - a schedule that cannot run is a result
