@@ -2,6 +2,7 @@
 report, the CLI's one-line errors, and tiny real runs (no test asserts a timing)."""
 import copy
 import json
+import sys
 import math
 
 import numpy as np
@@ -192,3 +193,9 @@ def test_cli_run_with_ceilings_from_a_report(tmp_path, capsys):
   assert "add float32 n=8 on CPU" in text and "memory-bound" in text and (out / "roofline.svg").read_text().startswith("<?xml")
   assert cli.main(["bench", "--op", "add", "--sizes", "8", "--svg", str(out)]) == 2      # never overwritten without --force
   assert "already exists" in capsys.readouterr().err
+
+
+def test_a_plot_without_matplotlib_is_one_line(monkeypatch):
+  monkeypatch.setitem(sys.modules, "matplotlib", None)   # import matplotlib raises ImportError
+  with pytest.raises(UsageError, match=r"^plots need matplotlib, which tgkit depends on: python -m pip install matplotlib$"):
+    bench.plot_roofline([ROOF], [bench.Point("add", "CPU", 0.1, None)])

@@ -95,7 +95,7 @@ def test_wheel_is_deterministic_and_holds_only_tgkit(tmp_path, monkeypatch):
   assert {zi.date_time for zi in z.infolist()} == {(2023, 11, 14, 22, 13, 20)}
   meta = z.read(f"{info}/METADATA").decode()
   assert "Name: tgkit\n" in meta and "Requires-Dist: tinygrad==0.14.0\n" in meta and "Requires-Python: >=3.11\n" in meta
-  for dep in ("numpy", "rich", "jsonschema"): assert f"Requires-Dist: {dep}\n" in meta
+  for dep in ("numpy", "rich", "jsonschema", "coverage", "matplotlib"): assert f"Requires-Dist: {dep}\n" in meta
   assert z.read(f"{info}/entry_points.txt").decode() == "[console_scripts]\ntgkit = tgkit.cli:main\n"
   for name, digest, size in csv.reader(io.StringIO(z.read(f"{info}/RECORD").decode())):
     if name == f"{info}/RECORD": continue

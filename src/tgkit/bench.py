@@ -679,9 +679,9 @@ def plot_roofline(ceilings: list[Ceilings], pts: list[Point], title: str = "roof
   Achieved points are filled; points without a time (`Point.gflops` None) are hollow, on the roof at their intensity.
   Deterministic: the same inputs draw the same bytes (matplotlib's SVG with a fixed hash salt and no date).
   """
-  from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
   from tgkit.hostreport import _plt, _svg
   plt = _plt()
+  from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
   fig, ax = plt.subplots(figsize=(9, 4.6), dpi=100)
   xs = [p.intensity for p in pts] + [c.ridge for c in ceilings]
   lo, hi = (min(xs) / 4, max(xs) * 4) if xs else (0.01, 100.0)
@@ -720,9 +720,9 @@ def plot_roofline(ceilings: list[Ceilings], pts: list[Point], title: str = "roof
 
 def plot_times(measurements: list[Measurement], title: str = "time against size") -> str:
   """SVG: median time against size (log-log), one line per op, dtype and device, the IQR as error bars. Deterministic."""
-  from matplotlib.ticker import FuncFormatter, NullFormatter
   from tgkit.hostreport import _plt, _svg
   plt = _plt()
+  from matplotlib.ticker import FuncFormatter, NullFormatter
   fig, ax = plt.subplots(figsize=(7, 4.2), dpi=100)
   lines: dict[str, list[Measurement]] = {}
   for m in measurements:

@@ -753,7 +753,8 @@ def _svg(fig) -> str:
 
 
 def _plt():
-  import matplotlib
+  try: import matplotlib
+  except ImportError: raise UsageError("plots need matplotlib, which tgkit depends on: python -m pip install matplotlib") from None
   matplotlib.use("Agg")
   import matplotlib.pyplot as plt
   plt.rcParams.update({"svg.hashsalt": "handbook", "font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "path"})
@@ -762,8 +763,8 @@ def _plt():
 
 def plot_gflops(cols: list[Column]) -> str:
   """SVG: matmul GFLOP/s against the matrix size, one line per run column with benchmarks (log-log)."""
-  from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
   plt = _plt()
+  from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
   fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
   sizes = set()
   for i, c in enumerate(cols):
