@@ -39,7 +39,8 @@ def first_difference(a, b, name: str) -> str:
 
 
 def test_the_same_commit_builds_the_same_site(site_again, built_site, tmp_path):
-  """A second build, executing every block again, writes byte-identical files; so does a build from the cache."""
+  """A second build, executing every block again (but those the reader-path test runs again, conftest.READER_PAGES),
+  writes byte-identical files; so does a build from the cache."""
   again, proc = site_again
   assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
   site, proc = built_site

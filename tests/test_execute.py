@@ -15,6 +15,7 @@ import textwrap
 import pytest
 
 from conftest import QUIET, ROOT
+from handbook import execute
 
 CONFIG = f"""\
 site_name: t
@@ -263,3 +264,14 @@ def test_a_bad_option_fails_the_build_instead_of_showing_plain_code(project):
   (root / "docs" / "other.md").write_text('# Other\n\n```python exec="on" result="text" timeout="soon"\nprint(1)\n```\n')
   rc, log = build(root, cache)
   assert rc != 0 and "docs/other.md:3: the handbook could not run this block: ValueError" in log, log[-3000:]
+
+
+@pytest.mark.parametrize("value,page,cached", [
+  ("", "course/day1.md", True), ("0", "course/day1.md", True), ("1", "course/day1.md", False), ("yes", "index.md", False),
+  ("*,!course/*,!start/setup.md", "course/day1.md", True), ("*,!course/*,!start/setup.md", "start/setup.md", True),
+  ("*,!course/*,!start/setup.md", "architecture/uops.md", False), ("course/*", "course/day2.md", False), ("course/*", "index.md", True),
+])
+def test_no_cache_can_select_pages(monkeypatch, value, page, cached):
+  """HANDBOOK_NO_CACHE=1 executes every page; a list of patterns executes the pages it selects, `!` taking some out."""
+  monkeypatch.setenv("HANDBOOK_NO_CACHE", value)
+  assert execute.cache_enabled(page) is cached

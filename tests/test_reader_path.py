@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import fnmatch
 import functools
 import http.server
 import io
@@ -28,12 +29,14 @@ import zipfile
 
 import pytest
 
+from conftest import READER_PAGES
 from handbook import env, fences, reader, wheel
 
 pytestmark = pytest.mark.slow
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SETUP = ROOT / "docs" / "start" / "setup.md"
-PAGES = [SETUP, *sorted((ROOT / "docs" / "course").glob("*.md"))]
+# READER_PAGES: the second build of tests/test_build.py reuses these pages' outputs, because this test runs them again
+PAGES = sorted(p for p in (ROOT / "docs").rglob("*.md") if any(fnmatch.fnmatchcase(p.relative_to(ROOT / "docs").as_posix(), pat) for pat in READER_PAGES))
 CALLER = re.compile(r"\| [\w.-]+\.py:\d+$", re.M)   # tgkit.capture's caller place for a program; a page's block shows "| <code block>"
 
 

@@ -11,7 +11,7 @@
   the project's code and data (src/, scripts/, data/), the pinned tinygrad and the build environment are
   unchanged. A miss in a session
   first re-runs the session's earlier blocks, so state is never stale. `HANDBOOK_NO_CACHE=1` executes
-  everything (and refreshes the cache). The cache lives in `.cache/exec/` (`HANDBOOK_CACHE_DIR` moves `.cache`).
+  everything (and refreshes the cache); `HANDBOOK_NO_CACHE="*,!course/*"` only the pages its patterns select. The cache lives in `.cache/exec/` (`HANDBOOK_CACHE_DIR` moves `.cache`).
 * `device="CUDA,METAL"`: the block runs only where one of these devices opens; elsewhere the page shows
   its source and a "Not run on this build host" note, and the build log counts it as skipped.
 * Output that a block prints as Markdown (no `result=`) has its raw HTML escaped; a block passes HTML
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import fnmatch
 import hashlib
 import json
 import logging
@@ -55,7 +56,19 @@ SOURCES = ("src", "scripts", "data")  # what executed code may import or read (a
 
 
 def cache_dir() -> pathlib.Path: return env.CACHE_DIR / "exec"
-def cache_enabled() -> bool: return os.environ.get("HANDBOOK_NO_CACHE", "").lower() in ("", "0", "no", "off", "false")
+def cache_enabled(page: str | None = None) -> bool:
+  """Whether a block of `page` (docs-relative, e.g. "course/day1.md") may come from the execution cache.
+
+  `HANDBOOK_NO_CACHE` unset, 0, no, off or false: yes; 1 (or any other word): no. A comma-separated list of page patterns
+  (fnmatch, e.g. `*,!course/*`) names the pages to execute; a pattern starting with `!` takes pages out again, the last
+  match deciding."""
+  value = os.environ.get("HANDBOOK_NO_CACHE", "").strip()
+  if value.lower() in ("", "0", "no", "off", "false"): return True
+  if not any(c in value for c in "*?[,!/"): return False
+  execute = False
+  for pattern in (p.strip() for p in value.split(",") if p.strip()):
+    if fnmatch.fnmatchcase(page or "", pattern.lstrip("!")): execute = not pattern.startswith("!")
+  return not execute
 
 
 def default_timeout() -> float:
@@ -321,7 +334,7 @@ def _run(code: str, returncode: int | None = None, session: str | None = None, i
   ckey = block_key(state.chain if state else "", _page, code, _block.get("depends", ""))
   if state: state.chain = ckey
   stats["blocks"] += 1
-  if cache_enabled() and (hit := _load(ckey)) is not None:
+  if cache_enabled(_page) and (hit := _load(ckey)) is not None:
     stats["cached"] += 1
     if state: state.pending.append(code)
     record(code, "ok", hit)
