@@ -275,3 +275,19 @@ def test_no_cache_can_select_pages(monkeypatch, value, page, cached):
   """HANDBOOK_NO_CACHE=1 executes every page; a list of patterns executes the pages it selects, `!` taking some out."""
   monkeypatch.setenv("HANDBOOK_NO_CACHE", value)
   assert execute.cache_enabled(page) is cached
+
+
+def test_each_page_starts_from_the_builds_settings(monkeypatch, caplog):
+  """A ContextVar an earlier page left changed is set back before the next page's blocks run, and the log names it."""
+  from tinygrad.helpers import DEV, NOOPT
+  monkeypatch.setattr(execute, "_settings", {})
+  execute.same_settings("a.md")                       # the first page: the settings are taken as they are
+  before_dev, before_noopt = list(DEV.value), NOOPT.value
+  try:
+    DEV.value, NOOPT.value = "PYTHON", before_noopt + 1   # what a page that forgot a Context would leave behind
+    with caplog.at_level("INFO", logger="mkdocs.hooks.handbook"):
+      execute.same_settings("b.md")
+    assert DEV.value == before_dev and NOOPT.value == before_noopt
+    assert "docs/b.md starts with DEV set back to" in caplog.text and "docs/b.md starts with NOOPT set back to" in caplog.text
+  finally:
+    DEV.value, NOOPT.value = before_dev, before_noopt

@@ -102,10 +102,27 @@ def reset() -> None:
   _base_key = base_key(_root)
 
 
+_settings: dict[str, object] = {}   # tinygrad's ContextVars as the first page found them
+
+
+def same_settings(page: str) -> None:
+  """Every page starts from the tinygrad settings the build started with, as a reader's program of the page does: a
+  ContextVar an earlier page left changed (which no page should do) is set back, and the build log says which."""
+  from tinygrad.helpers import ContextVar
+  first = not _settings
+  for k, v in ContextVar._cache.items():
+    value = list(v.value) if isinstance(v.value, list) else v.value
+    if first or k not in _settings: _settings[k] = value
+    elif value != _settings[k]:
+      _log.info(f"handbook: docs/{page} starts with {k} set back to {_settings[k]!r}; an earlier page left it at {value!r}")
+      v.value = list(_settings[k]) if isinstance(_settings[k], list) else _settings[k]
+
+
 def enter_page(src_uri: str, markdown: str) -> None:
   global _page, _page_fences
   _page = src_uri
   _page_fences = [f for f in fences.scan(markdown, _root / "docs" / src_uri) if f.executes]
+  if _page_fences: same_settings(src_uri)
 
 
 def leave_page() -> None:
