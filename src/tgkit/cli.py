@@ -429,6 +429,14 @@ def _learn_day(day: str | None, ws) -> int:
 
 # ---------------------------------------------------------------- arguments
 
+def table_selection(sp: argparse.ArgumentParser) -> None:
+  """The op-table selectors `tgkit ops` and `tgkit coverage` share."""
+  sp.add_argument("--op", action="append", help="op or group name (repeatable; default: the whole table)")
+  sp.add_argument("--dtype", action="append", help="dtype name (repeatable; default: all)")
+  sp.add_argument("--quick", action="store_true", help="only the 1d, broadcast and odd shape kinds")
+  sp.add_argument("--no-grad", action="store_true", help="skip gradient checks")
+
+
 def parser() -> argparse.ArgumentParser:
   from tgkit import __version__
   p = _Parser(prog="tgkit", description="Validate and inspect tinygrad: ops against numpy, devices, UOp traces, profiles, nn, tests, reports.")
@@ -441,10 +449,7 @@ def parser() -> argparse.ArgumentParser:
     sp.set_defaults(fn=fn)
     return sp
   sp = add("ops", "check Tensor operations against numpy (values, NaN/inf, gradients, expected errors)", cmd_ops)
-  sp.add_argument("--op", action="append", help="op or group name (repeatable; default: the whole table)")
-  sp.add_argument("--dtype", action="append", help="dtype name (repeatable; default: all)")
-  sp.add_argument("--quick", action="store_true", help="only the 1d, broadcast and odd shape kinds")
-  sp.add_argument("--no-grad", action="store_true", help="skip gradient checks")
+  table_selection(sp)
   sp.add_argument("--no-cache", action="store_true", help="do not use tgkit's disk cache of schedules and programs (tgkit.progcache)")
   sp.add_argument("--jobs", "-j", type=int, metavar="N", help="processes checking cases (default: every core, once the run is long enough)")
   sp.add_argument("--out", help="also write every result to this JSON file")
@@ -517,10 +522,7 @@ def parser() -> argparse.ArgumentParser:
   sp.add_argument("--force", action="store_true", help="overwrite existing reports")
   sp = add("coverage", "run the op table or a test file under coverage.py and list the functions of tinygrad it never ran, ranked", cmd_coverage)
   sp.add_argument("tests", nargs="?", help="a pytest file or folder (FILE::test works too) to measure instead of the op table")
-  sp.add_argument("--op", action="append", help="op or group name (repeatable; default: the whole table)")
-  sp.add_argument("--dtype", action="append", help="dtype name (repeatable; default: all)")
-  sp.add_argument("--quick", action="store_true", help="only the 1d, broadcast and odd shape kinds")
-  sp.add_argument("--no-grad", action="store_true", help="skip gradient checks")
+  table_selection(sp)
   sp.add_argument("-k", help="with a test file: pytest's -k expression")
   sp.add_argument("--under", action="append", metavar="PART", help="report only this part of tinygrad, e.g. tinygrad/uop or tinygrad/tensor.py (repeatable)")
   sp.add_argument("--limit", type=int, default=20, help="functions to list (default 20; 0: all)")
