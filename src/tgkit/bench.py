@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from tgkit.errors import UsageError
-from tgkit.profile import HOST_NOTE, quartiles, verdict
+from tgkit.profile import HOST_NOTE, check_runs, quartiles, verdict
 
 SCHEMA = "tgkit.bench/1"
 BOUNDS = ("memory-bound", "compute-bound")
@@ -269,7 +269,7 @@ def measure(workload: Callable, label: str, *, kind: str = "op", op: str = "", d
   """
   from tgkit.ops import _STDERR, error_line
   from tgkit.profile import run_memory
-  if repeats < 1 or warmup < 0: raise UsageError(f"repeats must be >= 1 and warmup >= 0, got repeats={repeats} warmup={warmup}")
+  check_runs(repeats, warmup)
   if not device:
     from tinygrad import Device
     device = ceilings.device if ceilings else Device.DEFAULT
@@ -418,7 +418,7 @@ def operation(op: str | list[str], sizes: list[int] | None = None, dtypes: list[
   dts = list(dtypes or ["float32"])
   if not ops_: raise UsageError("give at least one op")
   _check_selection(ops_, dts)
-  if repeats < 1 or warmup < 0: raise UsageError(f"repeats must be >= 1 and warmup >= 0, got repeats={repeats} warmup={warmup}")
+  check_runs(repeats, warmup)
   if sizes is not None and not sizes: raise UsageError("give at least one size")
   for s in sizes or (): shapes(ops_[0], s)
   targets = list(dict.fromkeys(check_target(d) for d in (devices or [None])))
@@ -501,7 +501,7 @@ def inference(model: Callable, x, repeats: int = 5, warmup: int = 1, label: str 
   from tinygrad.nn.state import get_parameters
   from tgkit.ops import dtype_name
   if not isinstance(x, Tensor): raise UsageError(f"x must be a Tensor, got {type(x).__name__}")
-  if repeats < 1 or warmup < 0: raise UsageError(f"repeats must be >= 1 and warmup >= 0, got repeats={repeats} warmup={warmup}")
+  check_runs(repeats, warmup)
   for p in get_parameters(model): p.realize()
   x = x.realize()
   name = label or getattr(model, "name", "") or type(model).__name__

@@ -170,6 +170,11 @@ def run_once(workload: Callable) -> tuple[list[tuple[str, str, int, int, float]]
   return [c[:5] for c in run.calls], run.wall
 
 
+def check_runs(repeats: int, warmup: int) -> None:
+  """Raise UsageError unless repeats >= 1 and warmup >= 0 (the timed and untimed runs of a measurement)."""
+  if repeats < 1 or warmup < 0: raise UsageError(f"repeats must be >= 1 and warmup >= 0, got repeats={repeats} warmup={warmup}")
+
+
 def profile(workload: Callable, repeats: int = 5, warmup: int = 1, label: str = "") -> Profile:
   """Run a workload `warmup + repeats` times and aggregate the timed runs per kernel.
 
@@ -187,7 +192,7 @@ def profile(workload: Callable, repeats: int = 5, warmup: int = 1, label: str = 
   Raises:
     UsageError: repeats < 1, warmup < 0, or a workload that does not return Tensors.
   """
-  if repeats < 1 or warmup < 0: raise UsageError(f"repeats must be >= 1 and warmup >= 0, got repeats={repeats} warmup={warmup}")
+  check_runs(repeats, warmup)
   from tinygrad import Device
   from tinygrad.helpers import NO_MEMORY_PLANNER
   for _ in range(warmup): run_memory(workload)
